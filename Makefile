@@ -1,0 +1,49 @@
+# Truceline: one target per habit. `make demo` and `make test` are the whole set-up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test check fmt bench openapi clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.runtime $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+## demo: install, migrate an SQLite database under ./var, load the scenario and demo users, serve on :8000
+demo: $(VENV)/.runtime
+	TRUCELINE_HTTPS=$${TRUCELINE_HTTPS:-0} $(BIN)/truceline demo --port $(PORT)
+
+## test: the whole suite on SQLite and on a throw-away PostgreSQL server (installs Chromium/PostgreSQL as root)
+test: $(VENV)/.dev node_modules/.installed
+	scripts/test-all
+
+## check: lint, format, types, migrations
+check: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy truceline
+	TRUCELINE_DATA_DIR=$$(mktemp -d) $(BIN)/truceline makemigrations --check --dry-run
+
+fmt: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## openapi: write the committed OpenAPI document (CI diffs it)
+openapi: $(VENV)/.runtime
+	TRUCELINE_DATA_DIR=$$(mktemp -d) $(BIN)/truceline openapi > docs/openapi.json
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

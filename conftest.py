@@ -1,0 +1,112 @@
+"""Shared test fixtures: the bundled scenario, one person per role, an API client with tokens."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+
+from truceline.accounts.models import Role, User
+from truceline.accounts.services import token_create, user_create
+from truceline.scenario.models import Organisation
+from truceline.scenario.services import scenario_load_file
+
+# username -> (organisation, role); the demo's people plus an outsider-free cast.
+PEOPLE = {
+    "pk-liaison": ("pakistan", Role.LIAISON),
+    "af-liaison": ("afghanistan", Role.LIAISON),
+    "qa-monitor": ("qatar", Role.MONITOR),
+    "tr-monitor": ("turkiye", Role.MONITOR),
+    "qa-signatory": ("qatar", Role.SIGNATORY),
+    "tr-signatory": ("turkiye", Role.SIGNATORY),
+    "admin": ("qatar", Role.ADMIN),
+}
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test-only
+
+
+@pytest.fixture
+def scenario(db: None) -> None:
+    scenario_load_file(actor=None, path=settings.TRUCELINE_BUNDLED_SCENARIO)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per run.
+    return make_password(PASSWORD)
+
+
+@pytest.fixture
+def people(scenario: None, password_hash: str) -> dict[str, User]:
+    cast = {}
+    for name, (org, role) in PEOPLE.items():
+        user = user_create(
+            actor=None,
+            username=name,
+            organisation=Organisation.objects.get(pk=org),
+            role=role,
+            password=None,
+        )
+        User.objects.filter(pk=user.pk).update(password=password_hash)
+        user.refresh_from_db()
+        cast[name] = user
+    return cast
+
+
+class Api:
+    """A JSON client for /api/v1/ that signs requests with a user's token."""
+
+    def __init__(self, client: Client, people: dict[str, User]) -> None:
+        self.client = client
+        self.people = people
+        self.tokens: dict[str, str] = {}
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            _t, raw = token_create(actor=None, user=self.people[username])
+            self.tokens[username] = raw
+        return self.tokens[username]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        as_: str | None = None,
+        body: Any = None,
+        raw: str | None = None,
+    ) -> tuple[int, Any]:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token(as_)}"} if as_ else {}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs: dict[str, Any] = {"content_type": "application/json"} if data is not None else {}
+        if data is not None:
+            kwargs["data"] = data
+        response = getattr(self.client, method.lower())(f"/api/v1{path}", **kwargs, **headers)
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = response.content.decode()
+        return response.status_code, payload
+
+    def get(self, path: str, as_: str | None = None) -> tuple[int, Any]:
+        return self.call("GET", path, as_)
+
+    def post(self, path: str, body: Any = None, as_: str | None = None) -> tuple[int, Any]:
+        return self.call("POST", path, as_, body if body is not None else {})
+
+
+@pytest.fixture
+def api(client: Client, people: dict[str, User]) -> Api:
+    return Api(client, people)
+
+
+@pytest.fixture
+def login(client: Client, people: dict[str, User]) -> Callable[[str], Client]:
+    def as_(username: str) -> Client:
+        client.force_login(people[username])
+        return client
+
+    return as_

@@ -1,0 +1,126 @@
+"""Browser tests run the real product: `truceline demo --no-serve` on a fresh database, then
+`truceline serve` (gunicorn) on a free loopback port, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "browser-test-password-1"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fresh_database_url(tmp: Path) -> tuple[str, str | None]:
+    """A new empty database of the suite's kind: (url, name to drop afterwards)."""
+    base = os.environ.get("TRUCELINE_DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        return f"sqlite:///{tmp / 'browser.sqlite3'}", None
+    import psycopg
+
+    name = f"tl_browser_{secrets.token_hex(4)}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.rsplit("/", 1)[0] + f"/{name}", name
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("live")
+    url, dropname = _fresh_database_url(tmp)
+    env = dict(
+        os.environ,
+        TRUCELINE_DATABASE_URL=url,
+        TRUCELINE_DATA_DIR=str(tmp),
+        TRUCELINE_DEMO_PASSWORD=DEMO_PASSWORD,
+        TRUCELINE_HTTPS="0",
+    )
+    truceline = [sys.executable, "-m", "truceline"]
+    subprocess.run([*truceline, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*truceline, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - loopback
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        if dropname:
+            import psycopg
+
+            with psycopg.connect(os.environ["TRUCELINE_DATABASE_URL"], autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{dropname}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_url: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_url)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_url) else None,
+    )
+    yield page
+    context.close()
+    assert not outside, f"the page requested outside addresses: {outside}"
+
+
+def check_accessibility(page) -> None:  # type: ignore[no-untyped-def]
+    """Run axe-core (from npm) in the page; fail on serious or critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    bad = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not bad, "accessibility violations:\n" + "\n".join(bad)

@@ -1,0 +1,3 @@
+from truceline.cli import main
+
+main()

@@ -1,0 +1,74 @@
+"""Who am I, and my tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from truceline.accounts.models import ApiToken
+from truceline.accounts.services import token_revoke
+from truceline.core.api import Bearer, Page, PageParams, errors, paginate
+from truceline.core.errors import Forbidden
+from truceline.policy import access_token, can, visible_to
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    username: str
+    organisation: str | None
+    role: str
+    time_zone: str
+
+
+class TokenOut(Schema):
+    id: str
+    name: str
+    hint: str
+    role: str
+    user: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_user(obj: ApiToken) -> str:
+        return obj.user.username
+
+
+@router.get("/me", response={200: MeOut, **errors(401)}, auth=Bearer(), summary="The caller")
+def me(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "organisation": getattr(user, "organisation_id", None),
+        "role": getattr(user, "role", ""),
+        "time_zone": getattr(user, "time_zone", ""),
+    }
+
+
+@router.get(
+    "/tokens",
+    response={200: Page[TokenOut], **errors(401, 422)},
+    auth=Bearer(),
+    summary="Tokens the caller may see (its own; an admin sees all)",
+)
+def tokens_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, object]:
+    qs = visible_to(request.user, ApiToken).select_related("user").order_by("-created_at", "id")
+    return paginate(qs, page)
+
+
+@router.post(
+    "/tokens/{token_id}/revoke",
+    response={200: TokenOut, **errors(401, 403, 404)},
+    auth=Bearer(),
+    summary="Revoke a token at once (repeating it changes nothing)",
+)
+def tokens_revoke(request: HttpRequest, token_id: str) -> ApiToken:
+    token = access_token(request.user, token_id)
+    if not can(request.user, "revoke", token):
+        raise Forbidden()
+    return token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]

@@ -1,0 +1,182 @@
+"""Writes about people and tokens. Each runs in one transaction with its event-log entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from truceline.accounts.models import MEDIATOR_ROLES, PARTY_ROLES, ApiToken, Role, User
+from truceline.core.errors import Invalid
+from truceline.ledger.services import event_append
+from truceline.scenario.models import Organisation, OrganisationKind
+
+TOKEN_PREFIX = "tl_"  # noqa: S105 - a prefix, not a secret
+
+
+def _check_role_fits(role: str, organisation: Organisation) -> None:
+    allowed = PARTY_ROLES if organisation.kind == OrganisationKind.PARTY else MEDIATOR_ROLES
+    if role not in allowed:
+        raise Invalid({"role": [f"a {organisation.kind} organisation cannot hold the {role} role"]})
+
+
+def user_create(
+    *,
+    actor: AbstractBaseUser | None,
+    username: str,
+    organisation: Organisation,
+    role: str,
+    password: str | None,
+    email: str = "",
+    time_zone: str = "",
+) -> User:
+    """Create a user of an organisation with a role that fits it (liaison ↔ party)."""
+    _check_role_fits(role, organisation)
+    with transaction.atomic():
+        user = User(
+            username=username,
+            email=email,
+            organisation=organisation,
+            role=role,
+            time_zone=time_zone,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        event_append(
+            actor=actor,
+            kind="user.created",
+            object_type="user",
+            object_id=user.username,
+            payload={"username": username, "organisation": organisation.slug, "role": role},
+        )
+    return user
+
+
+def user_set_password(*, actor: AbstractBaseUser | None, user: User, password: str) -> None:
+    """Set a password; the event records that it changed, never the password or its hash."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        event_append(
+            actor=actor,
+            kind="user.password-set",
+            object_type="user",
+            object_id=user.username,
+            payload={"username": user.username},
+        )
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def token_create(
+    *,
+    actor: AbstractBaseUser | None,
+    user: User,
+    name: str = "",
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a token for ``user``; return it and the raw secret, which is never stored."""
+    if not user.is_active or not user.role:
+        raise Invalid({"username": ["this user is inactive or has no role"]})
+    lifetime = days if days is not None else settings.TRUCELINE_TOKEN_DAYS
+    if not 1 <= lifetime <= 366:
+        raise Invalid({"days": ["between 1 and 366"]})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            digest=token_digest(raw),
+            hint=raw[:8],
+            role=user.role,
+            expires_at=timezone.now() + dt.timedelta(days=lifetime),
+        )
+        event_append(
+            actor=actor,
+            kind="token.created",
+            object_type="token",
+            object_id=token.id,
+            payload={"user": user.username, "role": token.role, "expires_at": token.expires_at},
+        )
+    return token, raw
+
+
+def token_revoke(*, actor: AbstractBaseUser | None, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; revoking twice changes nothing and records nothing."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            return locked
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        event_append(
+            actor=actor,
+            kind="token.revoked",
+            object_type="token",
+            object_id=locked.id,
+            payload={"user": locked.user.username},
+        )
+    return locked
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The user a raw bearer token stands for, or None (unknown, expired, revoked, stale role).
+
+    A token is scoped to the role it was made for: if the user's role has since changed or
+    the account was deactivated, the token no longer works.
+    """
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(digest=token_digest(raw))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    user = token.user
+    if not token.is_live(now) or not user.is_active or user.role != token.role:
+        return None
+    # Touch last use at most once a minute: a write per request would serialise readers.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return user
+
+
+def user_admin_saved(
+    *, actor: AbstractBaseUser | None, user: User, created: bool, changed_fields: list[str]
+) -> User:
+    """Save a user edited in the admin and record which fields changed (never the values of
+    secrets: a password change is recorded as such)."""
+    if user.organisation is not None and user.role:
+        _check_role_fits(user.role, user.organisation)
+    user.is_staff = user.is_superuser = user.role == Role.ADMIN
+    with transaction.atomic():
+        user.save()
+        event_append(
+            actor=actor,
+            kind="user.created" if created else "user.changed",
+            object_type="user",
+            object_id=user.username,
+            payload={
+                "username": user.username,
+                "organisation": user.organisation_id,
+                "role": user.role,
+                "is_active": user.is_active,
+                "fields": sorted(changed_fields),
+            },
+        )
+    return user

@@ -1,0 +1,26 @@
+"""The REST API under /api/v1/: mounts each app's router under the shared conventions."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from truceline.accounts.api import router as accounts_router
+from truceline.core.api import install_error_handlers
+from truceline.scenario.api import router as scenario_router
+
+api = NinjaAPI(
+    title="Truceline API",
+    version="1",
+    description=(
+        "Ceasefire monitoring and verification. Bearer tokens (`truceline token create USER`); "
+        'JSON; errors as `{"error": {"code", "message", "fields"}}` with the codes '
+        "listed in docs/api.md; lists paginate with `limit`/`offset` and answer "
+        '`{"items", "count"}`.'
+    ),
+    urls_namespace="api",
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", scenario_router)
+api.add_router("", accounts_router)

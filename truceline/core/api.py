@@ -1,0 +1,145 @@
+"""The API's conventions, shared by every router: auth, errors, pagination."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security.base import AuthBase
+from pydantic import Field
+
+from truceline.accounts.services import token_authenticate
+from truceline.core.errors import CODES, ApiError, error_body
+
+T = TypeVar("T")
+
+
+class ErrorDetail(Schema):
+    code: str = Field(description="Stable machine-readable code; see docs/api.md")
+    message: str
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict, description="Messages keyed by the JSON path of the bad input"
+    )
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error responses an operation declares in the OpenAPI document."""
+    return {status: ErrorOut for status in statuses}
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    count: int
+
+
+class PageParams(Schema):
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:
+    """``{"items", "count"}`` for one page of a queryset."""
+    return {"items": list(qs[params.offset : params.offset + params.limit]), "count": qs.count()}
+
+
+class BearerAuth(AuthBase):
+    """``Authorization: Bearer <token>``. Optional mode lets anonymous callers through, but a
+    token that is present and wrong is always a 401, never silently anonymous."""
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __init__(self, *, required: bool) -> None:
+        self.required = required
+        super().__init__()
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            if self.required:
+                return None
+            request.user = AnonymousUser()
+            return request.user
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise AuthenticationError()
+        user = token_authenticate(raw.strip())
+        if user is None:
+            raise AuthenticationError()
+        request.user = user
+        return user
+
+
+class Bearer(BearerAuth):
+    """A token is required."""
+
+    def __init__(self) -> None:
+        super().__init__(required=True)
+
+
+class OptionalBearer(BearerAuth):
+    """Anonymous callers welcome; a token, if sent, must be good."""
+
+    def __init__(self) -> None:
+        super().__init__(required=False)
+
+
+def _json_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "$"
+
+
+def _validation_fields(errs: list[dict[str, Any]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for err in errs:
+        loc = tuple(err.get("loc", ()))
+        # ninja's loc starts with the source and, for bodies, the parameter name.
+        if loc and loc[0] == "body":
+            loc = loc[2:] if len(loc) > 1 else ()
+        elif loc and loc[0] in {"query", "path", "header", "form", "file", "cookie"}:
+            loc = loc[1:]
+        fields.setdefault(_json_path(loc), []).append(str(err.get("msg", "invalid")))
+    return fields
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error the API can raise leaves in the one shape."""
+
+    def shaped(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ApiError)
+    def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return shaped(request, exc.body(), exc.status)
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return shaped(request, error_body("invalid", fields=_validation_fields(exc.errors)), 422)
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = shaped(request, error_body("unauthenticated"), 401)
+        response["WWW-Authenticate"] = 'Bearer realm="truceline"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = next((c for c, (s, _m) in CODES.items() if s == exc.status_code), "bad-request")
+        return shaped(request, error_body(code), exc.status_code)
+
+    @api.exception_handler(Http404)
+    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return shaped(request, error_body("not-found"), 404)

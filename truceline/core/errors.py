@@ -1,0 +1,93 @@
+"""The API's error vocabulary: one exception, one shape, one list of codes.
+
+Every error answers ``{"error": {"code", "message", "fields"}}``. The codes are part of the
+contract (docs/api.md lists them); messages are for people and may change.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# code -> (HTTP status, default message)
+CODES: dict[str, tuple[int, str]] = {
+    "bad-request": (400, str(_("The request could not be read (malformed JSON or encoding)."))),
+    "unauthenticated": (401, str(_("Missing, unknown, expired or revoked token."))),
+    "forbidden": (403, str(_("You may see this, but you may not do that."))),
+    "not-found": (404, str(_("No such resource."))),
+    "method-not-allowed": (405, str(_("This resource does not answer that method."))),
+    "conflict": (409, str(_("The request conflicts with the current state."))),
+    "illegal-transition": (409, str(_("That step is not possible in the current state."))),
+    "payload-too-large": (413, str(_("The request body is too large."))),
+    "invalid": (422, str(_("Some fields are not valid."))),
+    "internal": (500, str(_("Internal error. It has been logged."))),
+}
+
+
+class ApiError(Exception):
+    """Raised by services and endpoints; rendered in the error shape by the API."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str | None = None,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        if code not in CODES:
+            raise ValueError(f"unknown error code {code!r}")
+        self.code = code
+        self.status = CODES[code][0]
+        self.message = message or CODES[code][1]
+        self.fields = fields or {}
+        self.extra = extra or {}
+        super().__init__(self.message)
+
+    def body(self) -> dict[str, object]:
+        return error_body(self.code, self.message, self.fields, self.extra)
+
+
+def error_body(
+    code: str,
+    message: str | None = None,
+    fields: dict[str, list[str]] | None = None,
+    extra: dict[str, object] | None = None,
+) -> dict[str, object]:
+    error: dict[str, object] = {
+        "code": code,
+        "message": message or CODES[code][1],
+        "fields": fields or {},
+    }
+    error.update(extra or {})
+    return {"error": error}
+
+
+class NotFound(ApiError):
+    def __init__(self) -> None:
+        super().__init__("not-found")
+
+
+class Forbidden(ApiError):
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__("forbidden", message)
+
+
+class Invalid(ApiError):
+    """Validation failure of input that parsed: ``fields`` maps JSON paths to messages."""
+
+    def __init__(self, fields: dict[str, list[str]], message: str | None = None) -> None:
+        super().__init__("invalid", message, fields=fields)
+
+
+class IllegalTransition(ApiError):
+    """A state-machine step that the current state does not allow; says the state."""
+
+    def __init__(self, *, state: str, action: str) -> None:
+        super().__init__(
+            "illegal-transition",
+            str(
+                _("Cannot %(action)s: the incident is %(state)s.")
+                % {"action": action, "state": state}
+            ),
+            extra={"state": state},
+        )

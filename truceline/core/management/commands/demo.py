@@ -1,0 +1,73 @@
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from truceline.accounts.models import Role, User
+from truceline.accounts.services import user_create, user_set_password
+from truceline.scenario.models import Organisation
+from truceline.scenario.services import scenario_load_file
+
+DEMO_USERS = [
+    ("pk-liaison", "pakistan", Role.LIAISON),
+    ("af-liaison", "afghanistan", Role.LIAISON),
+    ("qa-monitor", "qatar", Role.MONITOR),
+    ("tr-monitor", "turkiye", Role.MONITOR),
+    ("qa-signatory", "qatar", Role.SIGNATORY),
+    ("tr-signatory", "turkiye", Role.SIGNATORY),
+    ("admin", "qatar", Role.ADMIN),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the demo: migrate, load the bundled scenario, create the demo users, then "
+        "serve. Safe to run again: nothing already there is changed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, no_serve: bool, port: int, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        summary = scenario_load_file(actor=None, path=settings.TRUCELINE_BUNDLED_SCENARIO)
+        self.stdout.write(
+            f"scenario {summary.slug}: {'loaded' if summary.changed else 'unchanged'}"
+        )
+        self._users()
+        if not no_serve:
+            self.stdout.write(f"serving at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+            call_command("serve", port=port)
+
+    def _users(self) -> None:
+        wanted = os.environ.get("TRUCELINE_DEMO_PASSWORD", "")
+        generated = "" if wanted else secrets.token_urlsafe(12)
+        created = []
+        with transaction.atomic():
+            for username, org_slug, role in DEMO_USERS:
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user_create(
+                        actor=None,
+                        username=username,
+                        organisation=Organisation.objects.get(pk=org_slug),
+                        role=role,
+                        password=wanted or generated,
+                    )
+                    created.append(username)
+                elif wanted and not user.check_password(wanted):
+                    user_set_password(actor=None, user=user, password=wanted)
+        if created and not wanted:
+            self.stdout.write(
+                f"demo users {', '.join(created)} created with the password: {generated}\n"
+                "(shown once; set TRUCELINE_DEMO_PASSWORD to choose it)"
+            )
+        elif created:
+            self.stdout.write(f"demo users created: {', '.join(created)}")
+        else:
+            self.stdout.write("demo users: already there")

@@ -1,0 +1,79 @@
+"""Cross-cutting middleware: the API error shape for every error, and the viewer's time zone."""
+
+from __future__ import annotations
+
+import json
+import logging
+import zoneinfo
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+from truceline.core.errors import CODES, error_body
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+# Django turns these into 4xx responses itself; __call__ then gives them the API's shape.
+_HANDLED_BY_DJANGO = (Http404, PermissionDenied, SuspiciousOperation)
+_STATUS_TO_CODE = {status: code for code, (status, _msg) in reversed(list(CODES.items()))}
+
+
+class ApiErrorShapeMiddleware:
+    """Under /api/, any error Django or ninja answered in another shape gets the API's shape.
+
+    Ninja's own handlers already answer in the shape; this catches the rest: unknown paths,
+    wrong methods, oversized bodies, and (should it ever happen) an unhandled exception.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json") and _has_shape(response):
+            return response
+        code = _STATUS_TO_CODE.get(response.status_code)
+        if code is None:
+            code = "bad-request" if response.status_code < 500 else "internal"
+        shaped = JsonResponse(error_body(code), status=response.status_code)
+        if "Allow" in response:
+            shaped["Allow"] = response["Allow"]
+        return shaped
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith(API_PREFIX) or isinstance(exception, _HANDLED_BY_DJANGO):
+            return None
+        log.exception("unhandled error on %s", request.path, exc_info=exception)
+        return JsonResponse(error_body("internal"), status=500)
+
+
+def _has_shape(response: HttpResponse) -> bool:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(body, dict) and isinstance(body.get("error"), dict)
+
+
+class UserTimezoneMiddleware:
+    """Times are stored in UTC and shown in the signed-in user's own zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = getattr(user, "time_zone", "") if user is not None else ""
+        if zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            except zoneinfo.ZoneInfoNotFoundError:
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

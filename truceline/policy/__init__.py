@@ -1,0 +1,34 @@
+"""The one compartment policy: who sees what, and who may do what (DESIGN.md, "Who sees what").
+
+Every queryset a user reaches comes from ``visible_to(user, Model)``; every object a user
+names comes from an ``access_<thing>(user, id)`` helper that returns it or raises the same 404
+whether it is missing or hidden, so that existence does not leak. ``can(user, action, obj)``
+answers for an object the user can see; a refusal there is a 403. The matrix test
+(policy/tests/test_matrix.py) checks the whole table.
+"""
+
+from truceline.policy.core import (
+    Viewer,
+    access,
+    can,
+    is_mediator,
+    is_party_user,
+    register,
+    role_of,
+    visible_to,
+)
+from truceline.policy.platform import access_event, access_token, access_user
+
+__all__ = [
+    "Viewer",
+    "access",
+    "access_event",
+    "access_token",
+    "access_user",
+    "can",
+    "is_mediator",
+    "is_party_user",
+    "register",
+    "role_of",
+    "visible_to",
+]

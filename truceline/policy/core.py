@@ -1,0 +1,82 @@
+"""The policy's machinery: a registry of visibility and action rules per model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+
+from truceline.core.errors import NotFound
+
+Viewer = AbstractBaseUser | AnonymousUser
+M = TypeVar("M", bound=models.Model)
+
+Visibility = Callable[[Viewer], "models.QuerySet[Any]"]
+Rule = Callable[[Viewer, Any], bool]
+
+_VISIBILITY: dict[type[models.Model], Visibility] = {}
+_ACTIONS: dict[tuple[type[models.Model], str], Rule] = {}
+
+
+def role_of(user: Viewer) -> str:
+    """The user's role, or "public" for anonymous and inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return "public"
+    return str(getattr(user, "role", "") or "public")
+
+
+def organisation_of(user: Viewer) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "organisation_id", None)
+
+
+def is_mediator(user: Viewer) -> bool:
+    """Monitors, signatories and secretariat admins: the mechanism's own people."""
+    return role_of(user) in {"monitor", "signatory", "admin"}
+
+
+def is_party_user(user: Viewer) -> bool:
+    return role_of(user) == "liaison" and organisation_of(user) is not None
+
+
+def register(
+    model: type[M],
+    *,
+    visible: Callable[[Viewer], models.QuerySet[M]],
+    actions: dict[str, Callable[[Viewer, M], bool]] | None = None,
+) -> None:
+    """Declare a model's visibility rule and the rules of its actions."""
+    _VISIBILITY[model] = visible
+    for action, rule in (actions or {}).items():
+        _ACTIONS[(model, action)] = rule
+
+
+def visible_to(user: Viewer, model: type[M]) -> models.QuerySet[M]:
+    """Every row of ``model`` this user may see. Unregistered models are nobody's."""
+    rule = _VISIBILITY.get(model)
+    if rule is None:
+        raise LookupError(f"no visibility rule for {model.__name__}")
+    return rule(user)
+
+
+def access(user: Viewer, model: type[M], **lookup: Any) -> M:
+    """The object, if it exists and this user may see it; otherwise the one 404."""
+    obj = visible_to(user, model).filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def can(user: Viewer, action: str, obj: models.Model) -> bool:
+    """Whether this user may do ``action`` on ``obj`` ("view" is visibility itself)."""
+    model = type(obj)
+    if action == "view":
+        return visible_to(user, model).filter(pk=obj.pk).exists()
+    rule = _ACTIONS.get((model, action))
+    if rule is None:
+        return False
+    return rule(user, obj)

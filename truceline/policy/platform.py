@@ -1,0 +1,89 @@
+"""Compartments of the platform's objects: the scenario, people, tokens, the event log."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from truceline.accounts.models import ApiToken, Role, User
+from truceline.ledger.models import Event
+from truceline.policy.core import (
+    Viewer,
+    access,
+    is_mediator,
+    organisation_of,
+    register,
+    role_of,
+)
+from truceline.scenario import models as scenario
+
+# The scenario is public: parties, mediators, categories, commitments, places, actors, rounds.
+for _model in (
+    scenario.Scenario,
+    scenario.Organisation,
+    scenario.Category,
+    scenario.Commitment,
+    scenario.Round,
+    scenario.Sector,
+    scenario.Place,
+    scenario.Actor,
+):
+    register(
+        _model,
+        visible=lambda user, _m=_model: _m.objects.all(),  # type: ignore[misc]
+        actions={"change": lambda user, obj: role_of(user) == Role.ADMIN},
+    )
+
+
+def _users_visible(user: Viewer) -> models.QuerySet[User]:
+    """Mediators see everyone; a liaison sees the people of its own party; the public nobody.
+
+    A party never learns who the other party's officers are.
+    """
+    if is_mediator(user):
+        return User.objects.all()
+    if role_of(user) == Role.LIAISON:
+        return User.objects.filter(organisation_id=organisation_of(user))
+    return User.objects.none()
+
+
+def _tokens_visible(user: Viewer) -> models.QuerySet[ApiToken]:
+    """Tokens are their owner's; the secretariat's admins see every token (never its secret)."""
+    if role_of(user) == Role.ADMIN:
+        return ApiToken.objects.all()
+    if user.is_authenticated and role_of(user) != "public":
+        return ApiToken.objects.filter(user_id=user.pk)
+    return ApiToken.objects.none()
+
+
+def _events_visible(user: Viewer) -> models.QuerySet[Event]:
+    """Event contents are the mechanism's; the public and parties get the ledger's hashes."""
+    if is_mediator(user):
+        return Event.objects.all()
+    return Event.objects.none()
+
+
+register(
+    User,
+    visible=_users_visible,
+    actions={"change": lambda user, obj: role_of(user) == Role.ADMIN},
+)
+register(
+    ApiToken,
+    visible=_tokens_visible,
+    actions={
+        "revoke": lambda user, obj: role_of(user) == Role.ADMIN or obj.user_id == user.pk,
+    },
+)
+register(Event, visible=_events_visible, actions={})
+
+
+def access_user(user: Viewer, username: str) -> User:
+    return access(user, User, username=username)
+
+
+def access_token(user: Viewer, token_id: str) -> ApiToken:
+    return access(user, ApiToken, pk=token_id)
+
+
+def access_event(user: Viewer, seq: int) -> Event:
+    return access(user, Event, seq=seq)

@@ -1,0 +1,333 @@
+"""The scenario file format (YAML), its validation, and errors that name the field and line.
+
+Pydantic checks each field's type and range; cross-references (a place's country must be a
+party, a commitment's parties must exist, ...) are checked after it. Every problem is reported
+as ``FILE:LINE: path.to[3].field: message``, the line found by walking the YAML node tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Alias(Strict):
+    name: str = Field(min_length=1, max_length=160)
+    lang: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+
+
+class Clocks(Strict):
+    acknowledge: int = Field(gt=0, description="hours to acknowledge a report")
+    triage: int = Field(gt=0)
+    reply: int = Field(gt=0)
+    finding: int = Field(gt=0)
+
+
+class Agreement(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    date: dt.date
+    venue: str = ""
+    text: str = ""
+
+
+class Mechanism(Strict):
+    reply_window_hours: int = Field(gt=0, le=24 * 90)
+    embargo_hours: int = Field(ge=0, le=24 * 30)
+    quorum: int = Field(gt=0, description="endorsements needed from guarantors")
+    clocks: Clocks
+    public_precision_km: int = Field(gt=0, le=500)
+
+
+class ScenarioHead(Strict):
+    slug: Slug
+    title: str = Field(min_length=1, max_length=200)
+    agreement: Agreement
+    mechanism: Mechanism
+
+
+class OrganisationIn(Strict):
+    slug: Slug
+    name: str = Field(min_length=1, max_length=120)
+    kind: Literal["party", "mediator"]
+    guarantor: bool = False
+    country_code: str = Field(default="", pattern=r"^([A-Z]{2})?$")
+    time_zone: str
+    names: dict[str, str] = {}
+
+    @field_validator("time_zone")
+    @classmethod
+    def known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class AcledMapping(Strict):
+    event_type: str = Field(min_length=1)
+    sub_event_type: str = Field(min_length=1)
+
+
+class CategoryIn(Strict):
+    slug: Slug
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    acled: AcledMapping
+
+
+class Decision(Strict):
+    kind: Literal[
+        "extend-ceasefire",
+        "create-commitment",
+        "amend-commitment",
+        "retire-commitment",
+        "set-up-mechanism",
+        "next-round",
+        "other",
+    ]
+    text: str = Field(min_length=1)
+    commitment: Slug | None = None
+    date: dt.date | None = None
+
+
+class RoundIn(Strict):
+    slug: Slug
+    title: str = Field(min_length=1, max_length=200)
+    venue: str = Field(min_length=1, max_length=120)
+    starts: dt.date
+    ends: dt.date
+    mediators: list[Slug] = []
+    summary: str = ""
+    decisions: list[Decision] = []
+
+
+class Indicator(Strict):
+    slug: Slug
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class CommitmentIn(Strict):
+    slug: Slug
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+    parties: list[Slug] = Field(min_length=1)
+    indicators: list[Indicator] = []
+    introduced_by: Slug | None = None
+
+
+class Point(Strict):
+    lat: Lat
+    lon: Lon
+
+
+class SectorIn(Strict):
+    slug: Slug
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    start: Point
+    end: Point
+
+
+class PlaceIn(Strict):
+    slug: Slug
+    name: str = Field(min_length=1, max_length=120)
+    kind: Literal["crossing", "post", "town", "district", "province", "region"]
+    country: Slug | None = None
+    sector: Slug | None = None
+    lat: Lat
+    lon: Lon
+    aliases: list[Alias] = []
+
+
+class ActorIn(Strict):
+    slug: Slug
+    name: str = Field(min_length=1, max_length=160)
+    kind: Literal["official", "spokesperson", "armed-group", "state-force", "institution"]
+    organisation: Slug | None = None
+    affiliation: str = ""
+    role: str = ""
+    aliases: list[Alias] = []
+
+
+class ScenarioDocument(Strict):
+    """A whole scenario file."""
+
+    version: Literal[1]
+    scenario: ScenarioHead
+    organisations: list[OrganisationIn] = Field(min_length=2)
+    categories: list[CategoryIn] = Field(min_length=1)
+    rounds: list[RoundIn] = []
+    commitments: list[CommitmentIn] = []
+    sectors: list[SectorIn] = []
+    places: list[PlaceIn] = []
+    actors: list[ActorIn] = []
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        return f"{where}: {self.path or '(top)'}: {self.message}"
+
+
+class ScenarioFileError(Exception):
+    """A scenario file that does not parse or validate; ``problems`` says where and why."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(p.render(source) for p in problems))
+
+
+Loc = tuple[str | int, ...]
+
+
+def render_path(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
+    """The line of the deepest YAML node along ``loc`` (1-based)."""
+    if node is None:
+        return None
+    best = node.start_mark.line + 1
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
+                    child = value
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+        best = node.start_mark.line + 1
+    return best
+
+
+def _cross_references(doc: ScenarioDocument) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+
+    def unique(kind: str, slugs: list[str]) -> None:
+        seen: set[str] = set()
+        for index, slug in enumerate(slugs):
+            if slug in seen:
+                problems.append(((kind, index, "slug"), f"duplicate slug {slug!r}"))
+            seen.add(slug)
+
+    orgs = {o.slug: o for o in doc.organisations}
+    parties = {s for s, o in orgs.items() if o.kind == "party"}
+    rounds = {r.slug for r in doc.rounds}
+    sectors = {s.slug for s in doc.sectors}
+    commitments = {c.slug for c in doc.commitments}
+    unique("organisations", [o.slug for o in doc.organisations])
+    unique("categories", [c.slug for c in doc.categories])
+    unique("rounds", [r.slug for r in doc.rounds])
+    unique("commitments", [c.slug for c in doc.commitments])
+    unique("sectors", [s.slug for s in doc.sectors])
+    unique("places", [p.slug for p in doc.places])
+    unique("actors", [a.slug for a in doc.actors])
+
+    if len(parties) < 2:
+        problems.append((("organisations",), "a ceasefire needs at least two parties"))
+    guarantors = sum(1 for o in doc.organisations if o.guarantor)
+    if any(o.guarantor and o.kind != "mediator" for o in doc.organisations):
+        problems.append((("organisations",), "only mediators can be guarantors"))
+    if doc.scenario.mechanism.quorum > guarantors:
+        problems.append(
+            (
+                ("scenario", "mechanism", "quorum"),
+                f"quorum {doc.scenario.mechanism.quorum} exceeds the {guarantors} guarantors",
+            )
+        )
+    for i, r in enumerate(doc.rounds):
+        if r.ends < r.starts:
+            problems.append((("rounds", i, "ends"), "ends before it starts"))
+        for j, m in enumerate(r.mediators):
+            if orgs.get(m) is None or orgs[m].kind != "mediator":
+                problems.append((("rounds", i, "mediators", j), f"{m!r} is not a mediator"))
+        for j, d in enumerate(r.decisions):
+            if d.commitment and d.commitment not in commitments:
+                problems.append(
+                    (
+                        ("rounds", i, "decisions", j, "commitment"),
+                        f"unknown commitment {d.commitment!r}",
+                    )
+                )
+    for i, c in enumerate(doc.commitments):
+        for j, p in enumerate(c.parties):
+            if p not in parties:
+                problems.append((("commitments", i, "parties", j), f"{p!r} is not a party"))
+        if c.introduced_by and c.introduced_by not in rounds:
+            problems.append(
+                (("commitments", i, "introduced_by"), f"unknown round {c.introduced_by!r}")
+            )
+    for i, place in enumerate(doc.places):
+        if place.country is not None and place.country not in parties:
+            problems.append((("places", i, "country"), f"{place.country!r} is not a party"))
+        if place.sector is not None and place.sector not in sectors:
+            problems.append((("places", i, "sector"), f"unknown sector {place.sector!r}"))
+    for i, a in enumerate(doc.actors):
+        if a.organisation is not None and a.organisation not in orgs:
+            problems.append(
+                (("actors", i, "organisation"), f"unknown organisation {a.organisation!r}")
+            )
+    return problems
+
+
+def parse_scenario(text: str, source: str = "scenario") -> ScenarioDocument:
+    """Parse and validate a scenario file; raise ScenarioFileError naming each bad field."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ScenarioFileError(source, [Problem("", line, f"not valid YAML: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise ScenarioFileError(source, [Problem("", 1, "the file must be a YAML mapping")])
+    try:
+        doc = ScenarioDocument.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc: Loc = tuple(err["loc"])
+            problems.append(Problem(render_path(loc), _line_of(root, loc), err["msg"]))
+        raise ScenarioFileError(source, problems) from exc
+    refs = _cross_references(doc)
+    if refs:
+        raise ScenarioFileError(
+            source, [Problem(render_path(loc), _line_of(root, loc), msg) for loc, msg in refs]
+        )
+    return doc

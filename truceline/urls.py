@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path, re_path
+
+from truceline.api import api
+from truceline.core.errors import error_body
+
+
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse(error_body("not-found"), status=404)
+
+
+admin.site.site_header = "Truceline secretariat"
+admin.site.site_title = "Truceline"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("admin/", admin.site.urls),
+    path("", include("truceline.web.urls")),
+]
