@@ -13,6 +13,7 @@ from django.test import Client
 
 from truceline.accounts.models import Role, User
 from truceline.accounts.services import token_create, user_create
+from truceline.findings.keys import signing_key_create
 from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
 
@@ -54,6 +55,8 @@ def people(scenario: None, password_hash: str) -> dict[str, User]:
         User.objects.filter(pk=user.pk).update(password=password_hash)
         user.refresh_from_db()
         cast[name] = user
+    for org in Organisation.objects.filter(guarantor=True):
+        signing_key_create(actor=None, organisation=org)
     return cast
 
 

@@ -6,6 +6,9 @@ from ninja import NinjaAPI
 
 from truceline.accounts.api import router as accounts_router
 from truceline.core.api import install_error_handlers
+from truceline.findings.api import router as findings_router
+from truceline.incidents.api import router as incidents_router
+from truceline.reports.api import router as reports_router
 from truceline.scenario.api import router as scenario_router
 
 api = NinjaAPI(
@@ -24,3 +27,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", scenario_router)
 api.add_router("", accounts_router)
+api.add_router("", reports_router)
+api.add_router("", incidents_router)
+api.add_router("", findings_router)

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "truceline.scenario",
     "truceline.accounts",
     "truceline.ledger",
+    "truceline.incidents",
+    "truceline.reports",
+    "truceline.findings",
     "truceline.web",
 ]
 

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 
 from truceline.accounts.models import ApiToken
 from truceline.accounts.services import token_revoke
-from truceline.core.api import Bearer, Page, PageParams, errors, paginate
+from truceline.core.api import Bearer, Page, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
 from truceline.policy import access_token, can, visible_to
 
@@ -71,4 +71,4 @@ def tokens_revoke(request: HttpRequest, token_id: str) -> ApiToken:
     token = access_token(request.user, token_id)
     if not can(request.user, "revoke", token):
         raise Forbidden()
-    return token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    return token_revoke(actor=actor_of(request), token=token)

@@ -92,6 +92,13 @@ class OptionalBearer(BearerAuth):
         super().__init__(required=False)
 
 
+def actor_of(request: HttpRequest) -> Any:
+    """The signed-in user behind a request that passed ``Bearer()`` (services take a User)."""
+    user = request.user
+    assert user.is_authenticated, "actor_of() on an endpoint without Bearer()"
+    return user
+
+
 def _json_path(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:

@@ -18,6 +18,7 @@ from truceline.policy.core import (
     visible_to,
 )
 from truceline.policy.platform import access_event, access_token, access_user
+from truceline.policy.workflow import sees_reporter
 
 __all__ = [
     "Viewer",
@@ -30,5 +31,24 @@ __all__ = [
     "is_party_user",
     "register",
     "role_of",
+    "sees_reporter",
     "visible_to",
 ]
+
+
+def access_incident(user: Viewer, incident_id: str):  # type: ignore[no-untyped-def]
+    from truceline.incidents.models import Incident
+
+    return access(user, Incident, pk=incident_id)
+
+
+def access_report(user: Viewer, report_id: str):  # type: ignore[no-untyped-def]
+    from truceline.reports.models import Report
+
+    return access(user, Report, pk=report_id)
+
+
+def access_finding(user: Viewer, finding_id: str):  # type: ignore[no-untyped-def]
+    from truceline.findings.models import Finding
+
+    return access(user, Finding, pk=finding_id)

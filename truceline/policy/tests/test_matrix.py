@@ -8,7 +8,9 @@ test fails when a model has a policy rule but no row.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -17,10 +19,27 @@ from django.db import models, transaction
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
 from truceline.core.errors import NotFound
+from truceline.findings.models import Finding
+from truceline.findings.services import (
+    FindingInput,
+    finding_acknowledge,
+    finding_draft,
+    finding_publish,
+    finding_vote,
+)
+from truceline.incidents.models import Incident, Response
+from truceline.incidents.services import (
+    incident_merge,
+    incident_open,
+    incident_triage,
+    response_submit,
+)
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
 from truceline.policy import access, can, visible_to
 from truceline.policy.core import _VISIBILITY
+from truceline.reports.models import Report
+from truceline.reports.services import ReportInput, report_submit, report_withdraw
 from truceline.scenario import models as sm
 
 ROLES = [
@@ -57,6 +76,35 @@ token:pk-liaison           revoke   .      Y     .     .     .     .     .     Y
 token:qa-monitor           view     .      .     .     Y     .     .     .     Y
 token:qa-monitor           revoke   .      .     .     Y     .     .     .     Y
 event                      view     .      .     .     Y     Y     Y     Y     Y
+incident:received          view     .      Y     .     Y     Y     Y     Y     Y
+incident:received          triage   .      .     .     Y     Y     .     .     .
+incident:received          respond  .      .     .     .     .     .     .     .
+incident:triaged           view     .      Y     .     Y     Y     Y     Y     Y
+incident:triaged           open     .      .     .     Y     Y     .     .     .
+incident:inadmissible      view     .      Y     .     Y     Y     Y     Y     Y
+incident:withdrawn         view     .      Y     .     Y     Y     Y     Y     Y
+incident:merged            view     .      .     .     Y     Y     Y     Y     Y
+incident:under-verification view    .      Y     Y     Y     Y     Y     Y     Y
+incident:under-verification respond .      .     Y     .     .     .     .     .
+incident:under-verification draft-finding . . .    Y     Y     .     .     .
+incident:finding-drafted   view     .      Y     Y     Y     Y     Y     Y     Y
+incident:endorsed          view     .      Y     Y     Y     Y     Y     Y     Y
+incident:published         view     Y      Y     Y     Y     Y     Y     Y     Y
+report:received            view     .      Y     .     Y     Y     Y     Y     Y
+report:received            amend    .      Y     .     .     .     .     .     .
+report:received            withdraw .      Y     .     .     .     .     .     .
+report:under-verification  view     .      Y     Y     Y     Y     Y     Y     Y
+report-mechanism:under-verification view . Y   .     Y     Y     Y     Y     Y
+report:published           view     .      Y     Y     Y     Y     Y     Y     Y
+response:under-verification view    .      .     Y     Y     Y     Y     Y     Y
+response:published         view     Y      Y     Y     Y     Y     Y     Y     Y
+finding:draft              view     .      .     .     Y     Y     Y     Y     Y
+finding:draft              vote     .      .     .     .     .     Y     Y     .
+finding:superseded         view     .      .     .     Y     Y     Y     Y     Y
+finding:endorsed           view     .      Y     Y     Y     Y     Y     Y     Y
+finding:endorsed           acknowledge . Y     Y     .     .     .     .     .
+finding:endorsed           publish  .      .     .     Y     Y     .     .     .
+finding:published          view     Y      Y     Y     Y     Y     Y     Y     Y
 """
 
 
@@ -66,6 +114,7 @@ def parse_matrix() -> list[tuple[str, str, dict[str, bool]]]:
         if line.startswith("#"):
             continue
         obj, action, *cells = line.split()
+        cells = [c for c in cells if c in {"Y", "."}]
         assert len(cells) == len(ROLES), line
         rows.append((obj, action, {r: c == "Y" for r, c in zip(ROLES, cells, strict=True)}))
     return rows
@@ -80,7 +129,110 @@ def _event(people: dict[str, User], key: str) -> Event:
         return event_append(actor=None, kind="t", object_type="t", object_id="1", payload={})
 
 
+REPORT = ReportInput(
+    category="shelling",
+    accused_party="afghanistan",
+    occurred_at=dt.datetime(2025, 11, 2, 4, 30, tzinfo=dt.UTC),
+    time_precision="exact",
+    lat=34.1,
+    lon=71.1,
+    location_precision="near",
+    place="torkham",
+    narrative="Mortar rounds landed near the post.",
+    casualties={},
+    origin=None,
+    confidentiality="parties",
+    urgent=False,
+    sources=["post commander"],
+    evidence=[],
+)
+FINDING = FindingInput(
+    determination="confirmed-violation",
+    confidence="high",
+    grade="direct",
+    actor="afghan-taliban-forces",
+    territory="afghanistan",
+    intent="deliberate",
+    clauses=["no-cross-border-fire"],
+    summary="Shelling from Afghan positions.",
+    evidence=[],
+)
+ORDER = ["received", "triaged", "under-verification", "finding-drafted", "endorsed", "published"]
+
+
+def make_incident(
+    people: dict[str, User], state: str, confidentiality: str = "parties"
+) -> Incident:
+    """An incident filed by Pakistan against Afghanistan, driven by the services to ``state``."""
+    mon = people["qa-monitor"]
+    report, _ = report_submit(
+        actor=people["pk-liaison"], data=replace(REPORT, confidentiality=confidentiality)
+    )
+    incident = report.incident
+    if state == "withdrawn":
+        report_withdraw(actor=people["pk-liaison"], report=report)
+    elif state == "inadmissible":
+        incident_triage(incident=incident, actor=mon, admissible=False, reason="duplicate claim")
+    elif state == "merged":
+        other, _ = report_submit(actor=people["pk-liaison"], data=REPORT)
+        incident_merge(incident=incident, actor=mon, into=other.incident)
+    else:
+        steps = ORDER[: ORDER.index(state) + 1]
+        if "triaged" in steps:
+            incident_triage(incident=incident, actor=mon, admissible=True, reason="")
+        if "under-verification" in steps:
+            incident_open(incident=incident, actor=mon)
+        if "finding-drafted" in steps:
+            finding_draft(incident=incident, actor=mon, data=FINDING)
+        if "endorsed" in steps:
+            finding = incident.findings.get()
+            for signatory in ("qa-signatory", "tr-signatory"):
+                finding_vote(finding=finding, actor=people[signatory], vote="endorse", reasons="")
+        if "published" in steps:
+            finding = incident.findings.get()
+            for liaison in ("pk-liaison", "af-liaison"):
+                finding_acknowledge(finding=finding, actor=people[liaison])
+            finding_publish(finding=finding, actor=mon)
+    incident.refresh_from_db()
+    assert incident.state == state
+    return incident
+
+
+def _finding(people: dict[str, User], status: str) -> Finding:
+    if status == "superseded":
+        incident = make_incident(people, "finding-drafted")
+        old = incident.findings.get()
+        finding_draft(incident=incident, actor=people["qa-monitor"], data=FINDING)
+        old.refresh_from_db()
+        return old
+    state = {"draft": "finding-drafted", "endorsed": "endorsed", "published": "published"}[status]
+    return make_incident(people, state).findings.get()
+
+
+def _response(people: dict[str, User], state: str) -> Response:
+    incident = make_incident(people, "under-verification")
+    response = response_submit(
+        incident=incident, actor=people["af-liaison"], text="Denied.", evidence=[]
+    )
+    if state == "published":
+        mon = people["qa-monitor"]
+        finding = finding_draft(incident=incident, actor=mon, data=FINDING)
+        for signatory in ("qa-signatory", "tr-signatory"):
+            finding_vote(finding=finding, actor=people[signatory], vote="endorse", reasons="")
+        for liaison in ("pk-liaison", "af-liaison"):
+            finding_acknowledge(finding=finding, actor=people[liaison])
+        finding_publish(finding=finding, actor=mon)
+    return response
+
+
 BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
+    "incident": make_incident,
+    "report": lambda people, state: make_incident(people, state).reports.get(),
+    "report-mechanism": lambda people, state: make_incident(
+        people, state, "mechanism"
+    ).reports.get(),
+    "response": _response,
+    "finding": _finding,
     "scenario": _first(sm.Scenario),
     "organisation": lambda people, key: sm.Organisation.objects.get(pk=key),
     "category": lambda people, key: sm.Category.objects.get(pk=key),
@@ -105,6 +257,11 @@ MODEL_OF_KIND = {
     "user": User,
     "token": ApiToken,
     "event": Event,
+    "incident": Incident,
+    "report": Report,
+    "report-mechanism": Report,
+    "response": Response,
+    "finding": Finding,
 }
 
 

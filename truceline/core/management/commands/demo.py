@@ -9,6 +9,7 @@ from django.db import transaction
 
 from truceline.accounts.models import Role, User
 from truceline.accounts.services import user_create, user_set_password
+from truceline.findings.keys import current_key, signing_key_create
 from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
 
@@ -40,6 +41,11 @@ class Command(BaseCommand):
             f"scenario {summary.slug}: {'loaded' if summary.changed else 'unchanged'}"
         )
         self._users()
+        for org in Organisation.objects.filter(guarantor=True, retired=False):
+            if current_key(org.pk) is None:
+                self.stdout.write(
+                    f"signing key {signing_key_create(actor=None, organisation=org).key_id}"
+                )
         if not no_serve:
             self.stdout.write(f"serving at http://127.0.0.1:{port}/ (Ctrl-C stops)")
             call_command("serve", port=port)

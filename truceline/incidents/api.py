@@ -1,0 +1,222 @@
+"""/incidents: lists, one incident with its timeline, and each transition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from truceline.accounts.models import User
+from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors
+from truceline.core.errors import Invalid
+from truceline.findings.api import FindingIn, finding_out
+from truceline.findings.models import Finding
+from truceline.findings.services import finding_draft
+from truceline.incidents import services
+from truceline.incidents.models import Incident, Response
+from truceline.incidents.selectors import incident_timeline
+from truceline.policy import access_incident, is_mediator, visible_to
+from truceline.reports.models import Report
+
+router = Router(tags=["incidents"])
+
+
+class TriageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    admissible: bool
+    reason: str = ""
+
+
+class MergeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    into: str
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    assignee: str
+
+
+class ResponseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=20_000)
+    evidence: list[str] = Field(default_factory=list, max_length=50)
+    counter_claims: str = Field("", max_length=20_000)
+
+
+class IncidentFilters(PageParams):
+    state: str | None = None
+    category: str | None = None
+    party: str | None = None
+    sector: str | None = None
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+
+
+def response_out(r: Response) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "party": r.party_id,
+        "text": r.text,
+        "counter_claims": r.counter_claims,
+        "evidence": r.evidence,
+        "submitted_at": r.submitted_at,
+        "late": r.late,
+    }
+
+
+def incident_out(incident: Incident, viewer: Any, *, full: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": incident.id,
+        "state": incident.state,
+        "category": incident.category_id,
+        "accused_party": incident.accused_party_id,
+        "occurred_at": incident.occurred_at,
+        "urgent": incident.urgent,
+        "created_at": incident.created_at,
+        "opened_at": incident.opened_at,
+        "reply_due_at": incident.reply_due_at,
+        "merged_into": incident.merged_into_id,
+        "published_at": incident.published_at,
+        "inadmissible_reason": incident.inadmissible_reason or None,
+    }
+    if is_mediator(viewer):
+        body["assigned_to"] = incident.assigned_to.username if incident.assigned_to else None
+    if full:
+        body["reports"] = list(
+            visible_to(viewer, Report).filter(incident=incident).values_list("id", flat=True)
+        )
+        body["responses"] = [
+            response_out(r) for r in visible_to(viewer, Response).filter(incident=incident)
+        ]
+        body["findings"] = list(
+            visible_to(viewer, Finding).filter(incident=incident).values_list("id", flat=True)
+        )
+        body["timeline"] = incident_timeline(incident, viewer)
+    return body
+
+
+@router.get(
+    "/incidents",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=OptionalBearer(),
+    summary="Incidents the caller may see (anonymous: published ones); urgent first",
+)
+def incidents_list(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
+    qs = visible_to(request.user, Incident).select_related("assigned_to")
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.party:
+        qs = qs.filter(accused_party_id=filters.party)
+    if filters.sector:
+        qs = qs.filter(reports__place__sector_id=filters.sector).distinct()
+    if filters.from_:
+        qs = qs.filter(occurred_at__date__gte=filters.from_)
+    if filters.to:
+        qs = qs.filter(occurred_at__date__lte=filters.to)
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {
+        "items": [incident_out(i, request.user, full=False) for i in page],
+        "count": qs.count(),
+    }
+
+
+@router.get(
+    "/incidents/{incident_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=OptionalBearer(),
+    summary="One incident: state, reports, responses, findings, timeline",
+)
+def incidents_get(request: HttpRequest, incident_id: str) -> dict[str, Any]:
+    return incident_out(access_incident(request.user, incident_id), request.user)
+
+
+@router.post(
+    "/incidents/{incident_id}/triage",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+)
+def incidents_triage(request: HttpRequest, incident_id: str, payload: TriageIn) -> dict[str, Any]:
+    incident = access_incident(request.user, incident_id)
+    incident = services.incident_triage(
+        incident=incident,
+        actor=actor_of(request),
+        admissible=payload.admissible,
+        reason=payload.reason,
+    )
+    return incident_out(incident, request.user)
+
+
+@router.post(
+    "/incidents/{incident_id}/assign",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+)
+def incidents_assign(request: HttpRequest, incident_id: str, payload: AssignIn) -> dict[str, Any]:
+    incident = access_incident(request.user, incident_id)
+    assignee = User.objects.filter(username=payload.assignee).first()
+    if assignee is None:
+        raise Invalid({"assignee": ["no such monitor"]})
+    incident = services.incident_assign(
+        incident=incident, actor=actor_of(request), assignee=assignee
+    )
+    return incident_out(incident, request.user)
+
+
+@router.post(
+    "/incidents/{incident_id}/merge",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+)
+def incidents_merge(request: HttpRequest, incident_id: str, payload: MergeIn) -> dict[str, Any]:
+    incident = access_incident(request.user, incident_id)
+    into = access_incident(request.user, payload.into)
+    incident = services.incident_merge(incident=incident, actor=actor_of(request), into=into)
+    return incident_out(incident, request.user)
+
+
+@router.post(
+    "/incidents/{incident_id}/open",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409)},
+    auth=Bearer(),
+    summary="Open verification: share with the accused party; its reply window starts",
+)
+def incidents_open(request: HttpRequest, incident_id: str) -> dict[str, Any]:
+    incident = access_incident(request.user, incident_id)
+    incident = services.incident_open(incident=incident, actor=actor_of(request))
+    return incident_out(incident, request.user)
+
+
+@router.post(
+    "/incidents/{incident_id}/responses",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="The accused party's answer (late answers are kept and marked late)",
+)
+def incidents_respond(request: HttpRequest, incident_id: str, payload: ResponseIn) -> Status:
+    incident = access_incident(request.user, incident_id)
+    response = services.response_submit(
+        incident=incident,
+        actor=actor_of(request),
+        text=payload.text,
+        counter_claims=payload.counter_claims,
+        evidence=payload.evidence,
+    )
+    return Status(201, response_out(response))
+
+
+@router.post(
+    "/incidents/{incident_id}/finding",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Create the draft finding, or a revision superseding the current one",
+)
+def incidents_finding(request: HttpRequest, incident_id: str, payload: FindingIn) -> Status:
+    incident = access_incident(request.user, incident_id)
+    finding = finding_draft(incident=incident, actor=actor_of(request), data=payload.to_input())
+    return Status(201, finding_out(finding, request.user))

@@ -1,0 +1,50 @@
+"""Reads about incidents that are more than a filter: the timeline as a viewer may see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from truceline.findings.models import Finding
+from truceline.incidents.models import Incident
+from truceline.ledger.models import Event
+from truceline.policy import is_mediator, visible_to
+from truceline.reports.models import Report
+
+# What a party sees of the timeline: the steps, not the mechanism's internal work.
+PARTY_KINDS = {
+    "report.submitted",
+    "report.amended",
+    "report.withdrawn",
+    "incident.triaged",
+    "incident.opened",
+    "incident.merged",
+    "incident.withdrawn",
+    "incident.response-submitted",
+    "finding.endorsed",
+    "finding.acknowledged",
+    "finding.published",
+}
+
+
+def incident_timeline(incident: Incident, viewer: Any) -> list[dict[str, Any]]:
+    """Everything that happened to the incident, its reports and findings, oldest first —
+    for a party only the events about objects it may see, without the mechanism's staff."""
+    reports = visible_to(viewer, Report).filter(incident=incident).values_list("id", flat=True)
+    findings = visible_to(viewer, Finding).filter(incident=incident).values_list("id", flat=True)
+    events = Event.objects.filter(
+        Q(object_type="incident", object_id=incident.id)
+        | Q(object_type="report", object_id__in=list(reports))
+        | Q(object_type="finding", object_id__in=list(findings))
+    ).order_by("seq")
+    mediator = is_mediator(viewer)
+    out = []
+    for event in events:
+        if not mediator and event.kind not in PARTY_KINDS:
+            continue
+        item: dict[str, Any] = {"seq": event.seq, "at": event.recorded_at, "kind": event.kind}
+        if mediator:
+            item["actor"] = event.actor_label
+        out.append(item)
+    return out

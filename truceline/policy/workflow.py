@@ -1,0 +1,146 @@
+"""Compartments of the workflow: reports, incidents, responses, findings (DESIGN.md table).
+
+- A party sees its own reports and their incidents; the accused party sees an incident once it
+  is opened for verification, and the substance of its reports (not 'mechanism'-only ones) —
+  never who filed them or their sources (the API's shaping drops those fields).
+- Findings reach the parties concerned once endorsed, the public once published.
+- Responses: the answering party always; the filing parties and the public once published.
+- Mediators see everything; nobody else sees anything else.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from truceline.findings.models import Finding, FindingStatus
+from truceline.incidents.models import OPENED_STATES, Incident, Response, State
+from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
+from truceline.reports.models import Confidentiality, Report
+
+
+def _liaison_org(user: Viewer) -> str | None:
+    return organisation_of(user) if role_of(user) == "liaison" else None
+
+
+def _filed_by(org: str) -> Exists:
+    return Exists(Report.objects.filter(incident_id=OuterRef("pk"), filing_org_id=org))
+
+
+def incidents_visible(user: Viewer) -> models.QuerySet[Incident]:
+    if is_mediator(user):
+        return Incident.objects.all()
+    org = _liaison_org(user)
+    if org is not None:
+        return Incident.objects.filter(
+            _filed_by(org) | Q(accused_party_id=org, state__in=OPENED_STATES)
+        )
+    return Incident.objects.filter(state=State.PUBLISHED)
+
+
+def reports_visible(user: Viewer) -> models.QuerySet[Report]:
+    if is_mediator(user):
+        return Report.objects.all()
+    org = _liaison_org(user)
+    if org is not None:
+        return Report.objects.filter(
+            Q(filing_org_id=org)
+            | Q(
+                incident__accused_party_id=org,
+                incident__state__in=OPENED_STATES,
+                withdrawn=False,
+            )
+            & ~Q(confidentiality=Confidentiality.MECHANISM)
+        )
+    return Report.objects.none()
+
+
+def responses_visible(user: Viewer) -> models.QuerySet[Response]:
+    if is_mediator(user):
+        return Response.objects.all()
+    org = _liaison_org(user)
+    published = Q(incident__state=State.PUBLISHED)
+    if org is not None:
+        filed = Exists(
+            Report.objects.filter(incident_id=OuterRef("incident_id"), filing_org_id=org)
+        )
+        return Response.objects.filter(Q(party_id=org) | (published & filed))
+    return Response.objects.filter(published)
+
+
+def findings_visible(user: Viewer) -> models.QuerySet[Finding]:
+    if is_mediator(user):
+        return Finding.objects.all()
+    org = _liaison_org(user)
+    if org is not None:
+        filed = Exists(
+            Report.objects.filter(incident_id=OuterRef("incident_id"), filing_org_id=org)
+        )
+        concerned = (
+            Q(incident__accused_party_id=org)
+            | filed
+            | Q(attributed_party_id=org)
+            | Q(territory_id=org)
+        )
+        return Finding.objects.filter(
+            concerned, status__in=[FindingStatus.ENDORSED, FindingStatus.PUBLISHED]
+        )
+    return Finding.objects.filter(status=FindingStatus.PUBLISHED)
+
+
+def is_monitor(user: Viewer, obj: object = None) -> bool:
+    return role_of(user) == "monitor"
+
+
+def may_respond(user: Viewer, incident: Incident) -> bool:
+    return _liaison_org(user) == incident.accused_party_id and incident.state in OPENED_STATES
+
+
+def may_change_report(user: Viewer, report: Report) -> bool:
+    if role_of(user) == "liaison":
+        return report.filing_org_id == organisation_of(user)
+    return role_of(user) == "monitor" and report.filed_by_id == user.pk
+
+
+def may_vote(user: Viewer, finding: Finding) -> bool:
+    if role_of(user) != "signatory":
+        return False
+    return bool(getattr(getattr(user, "organisation", None), "guarantor", False))
+
+
+def may_acknowledge(user: Viewer, finding: Finding) -> bool:
+    from truceline.findings.services import parties_concerned
+
+    org = _liaison_org(user)
+    return org is not None and org in parties_concerned(finding)
+
+
+register(
+    Incident,
+    visible=incidents_visible,
+    actions={
+        "triage": is_monitor,
+        "assign": is_monitor,
+        "merge": is_monitor,
+        "open": is_monitor,
+        "draft-finding": is_monitor,
+        "respond": may_respond,
+    },
+)
+register(
+    Report,
+    visible=reports_visible,
+    actions={"amend": may_change_report, "withdraw": may_change_report},
+)
+register(Response, visible=responses_visible, actions={})
+register(
+    Finding,
+    visible=findings_visible,
+    actions={"vote": may_vote, "acknowledge": may_acknowledge, "publish": is_monitor},
+)
+
+
+def sees_reporter(user: Viewer, report: Report) -> bool:
+    """Whether this viewer may know who filed a report and its sources: the filing
+    organisation and the mechanism only, never the accused party."""
+    return is_mediator(user) or organisation_of(user) == report.filing_org_id

@@ -1,0 +1,194 @@
+"""POST/GET /reports: parse, call the service, shape the answer for the viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from truceline.core.api import Bearer, PageParams, actor_of, errors
+from truceline.core.errors import Forbidden
+from truceline.policy import access_report, can, sees_reporter, visible_to
+from truceline.reports.models import Report
+from truceline.reports.services import ReportInput, report_amend, report_submit, report_withdraw
+
+router = Router(tags=["reports"])
+
+Figure = int | list[int]
+
+
+class LocationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    precision: Literal["exact", "near", "district", "province"]
+    place: str | None = None
+
+
+class ReportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    category: str
+    accused_party: str
+    occurred_at: dt.datetime
+    time_precision: Literal["exact", "day", "week", "month"] = "exact"
+    location: LocationIn
+    narrative: str = Field(min_length=1, max_length=20_000)
+    casualties: dict[str, dict[str, Figure]] = Field(default_factory=dict)
+    origin: str | None = None
+    confidentiality: Literal["mechanism", "parties", "public"] = "parties"
+    urgent: bool = False
+    sources: list[str] = Field(default_factory=list, max_length=50)
+    evidence: list[str] = Field(default_factory=list, max_length=50)
+
+    def to_input(self) -> ReportInput:
+        return ReportInput(
+            category=self.category,
+            accused_party=self.accused_party,
+            occurred_at=self.occurred_at,
+            time_precision=self.time_precision,
+            lat=self.location.lat,
+            lon=self.location.lon,
+            location_precision=self.location.precision,
+            place=self.location.place,
+            narrative=self.narrative,
+            casualties=self.casualties,
+            origin=self.origin,
+            confidentiality=self.confidentiality,
+            urgent=self.urgent,
+            sources=self.sources,
+            evidence=self.evidence,
+        )
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class SubmittedOut(Schema):
+    report: dict[str, Any]
+    incident: dict[str, Any]
+    receipt: dict[str, Any]
+
+
+def report_out(report: Report, viewer: Any) -> dict[str, Any]:
+    """The report as this viewer may see it: the accused party never learns who filed it
+    or from which sources."""
+    body: dict[str, Any] = {
+        "id": report.id,
+        "incident": report.incident_id,
+        "version": report.version,
+        "submitted_at": report.submitted_at,
+        "withdrawn": report.withdrawn,
+        "category": report.category_id,
+        "accused_party": report.accused_party_id,
+        "origin": report.origin_id,
+        "occurred_at": report.occurred_at,
+        "time_precision": report.time_precision,
+        "location": {
+            "lat": report.lat,
+            "lon": report.lon,
+            "precision": report.location_precision,
+            "place": report.place_id,
+        },
+        "narrative": report.narrative,
+        "casualties": report.casualties,
+        "urgent": report.urgent,
+        "confidentiality": report.confidentiality,
+        "geo": {
+            "country": None,
+            "distance_to_border_km": None,
+            "sector": None,
+            "nearest_place": None,
+        },
+    }
+    if sees_reporter(viewer, report):
+        body |= {
+            "filing_party": report.filing_party_id,
+            "filing_organisation": report.filing_org_id,
+            "filed_by": report.filed_by.username,
+            "sources": report.sources,
+            "evidence": report.evidence,
+            "versions": [
+                {"number": v.number, "submitted_at": v.submitted_at, "data": v.data}
+                for v in report.versions.all()
+            ],
+        }
+    return body
+
+
+@router.post(
+    "/reports",
+    response={201: SubmittedOut, **errors(400, 401, 403, 422)},
+    auth=Bearer(),
+    summary="Submit a report (a liaison for its party, a monitor as an own observation)",
+)
+def reports_submit(request: HttpRequest, payload: ReportIn) -> Status:
+    report, receipt = report_submit(actor=actor_of(request), data=payload.to_input())
+    incident = report.incident
+    return Status(
+        201,
+        {
+            "report": report_out(report, request.user),
+            "incident": {"id": incident.id, "state": incident.state},
+            "receipt": receipt,
+        },
+    )
+
+
+class ReportFilters(PageParams):
+    incident: str | None = None
+
+
+@router.get(
+    "/reports",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=Bearer(),
+    summary="Reports the caller may see",
+)
+def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, Any]:
+    qs = visible_to(request.user, Report).select_related("filed_by").prefetch_related("versions")
+    if filters.incident:
+        qs = qs.filter(incident_id=filters.incident)
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {"items": [report_out(r, request.user) for r in page], "count": qs.count()}
+
+
+@router.get(
+    "/reports/{report_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=Bearer(),
+    summary="One report, as the caller may see it",
+)
+def reports_get(request: HttpRequest, report_id: str) -> dict[str, Any]:
+    return report_out(access_report(request.user, report_id), request.user)
+
+
+@router.post(
+    "/reports/{report_id}/amend",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Amend before triage: a new version; every version is kept",
+)
+def reports_amend(request: HttpRequest, report_id: str, payload: ReportIn) -> dict[str, Any]:
+    report = access_report(request.user, report_id)
+    if not can(request.user, "amend", report):
+        raise Forbidden()
+    report = report_amend(actor=actor_of(request), report=report, data=payload.to_input())
+    return report_out(report, request.user)
+
+
+@router.post(
+    "/reports/{report_id}/withdraw",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Withdraw before triage",
+)
+def reports_withdraw(request: HttpRequest, report_id: str, payload: WithdrawIn) -> dict[str, Any]:
+    report = access_report(request.user, report_id)
+    if not can(request.user, "withdraw", report):
+        raise Forbidden()
+    report = report_withdraw(actor=actor_of(request), report=report, reason=payload.reason)
+    return report_out(report, request.user)

@@ -1,0 +1,260 @@
+"""Submitting, amending and withdrawing reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from truceline.accounts.models import Role, User
+from truceline.core.canonical import jsonable
+from truceline.core.errors import Forbidden, IllegalTransition, Invalid
+from truceline.incidents.models import Incident, State
+from truceline.incidents.services import incident_withdraw_if_empty
+from truceline.ledger.models import Event
+from truceline.ledger.services import event_append
+from truceline.reports.models import Report, ReportVersion
+from truceline.scenario.models import Category, Organisation, OrganisationKind, Place
+
+CASUALTY_KINDS = ("killed", "injured")
+CASUALTY_GROUPS = ("civilians", "security", "militants")
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A report's substance as a filer gives it (already type-checked by the API schema)."""
+
+    category: str
+    accused_party: str
+    occurred_at: dt.datetime
+    time_precision: str
+    lat: float
+    lon: float
+    location_precision: str
+    place: str | None
+    narrative: str
+    casualties: dict[str, dict[str, int | list[int]]]
+    origin: str | None
+    confidentiality: str
+    urgent: bool
+    sources: list[str]
+    evidence: list[str]
+
+
+def _normalise_casualties(raw: dict[str, dict[str, Any]]) -> dict[str, dict[str, list[int]]]:
+    """Every figure as ``[low, high]``; a single number n is ``[n, n]``."""
+    out: dict[str, dict[str, list[int]]] = {}
+    errors: dict[str, list[str]] = {}
+    for kind, groups in raw.items():
+        if kind not in CASUALTY_KINDS:
+            errors[f"casualties.{kind}"] = [f"expected one of {', '.join(CASUALTY_KINDS)}"]
+            continue
+        for group, value in groups.items():
+            path = f"casualties.{kind}.{group}"
+            if group not in CASUALTY_GROUPS:
+                errors[path] = [f"expected one of {', '.join(CASUALTY_GROUPS)}"]
+                continue
+            low, high = (value, value) if isinstance(value, int) else [*value, None, None][:2]
+            if (
+                not isinstance(low, int)
+                or not isinstance(high, int)
+                or (not isinstance(value, int) and len(value) != 2)
+                or low < 0
+                or high < low
+            ):
+                errors[path] = ["a number, or [low, high] with 0 ≤ low ≤ high"]
+                continue
+            out.setdefault(kind, {})[group] = [low, high]
+    if errors:
+        raise Invalid(errors)
+    return out
+
+
+def _resolve(actor: User, data: ReportInput) -> dict[str, Any]:
+    """Check the business rules and resolve slugs; 422 naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    category = Category.objects.filter(pk=data.category, retired=False).first()
+    if category is None:
+        errors["category"] = ["unknown category"]
+    accused = Organisation.objects.filter(
+        pk=data.accused_party, kind=OrganisationKind.PARTY, retired=False
+    ).first()
+    if accused is None:
+        errors["accused_party"] = ["unknown party"]
+    elif accused.pk == actor.organisation_id:
+        errors["accused_party"] = ["a party cannot accuse itself"]
+    origin = None
+    if data.origin:
+        origin = Organisation.objects.filter(pk=data.origin, kind=OrganisationKind.PARTY).first()
+        if origin is None:
+            errors["origin"] = ["unknown party"]
+    place = None
+    if data.place:
+        place = Place.objects.filter(pk=data.place, retired=False).first()
+        if place is None:
+            errors["location.place"] = ["unknown place"]
+    if data.occurred_at.tzinfo is None:
+        errors["occurred_at"] = ["give a time zone (e.g. Z or +05:00)"]
+    elif data.occurred_at > timezone.now() + CLOCK_SKEW:
+        errors["occurred_at"] = ["in the future"]
+    if not data.narrative.strip():
+        errors["narrative"] = ["describe what happened"]
+    if data.evidence:
+        errors["evidence"] = ["unknown evidence id"]
+    try:
+        casualties = _normalise_casualties(data.casualties)
+    except Invalid as exc:
+        errors.update(exc.fields)
+        casualties = {}
+    if errors:
+        raise Invalid(errors)
+    return {
+        "category": category,
+        "accused_party": accused,
+        "origin": origin,
+        "occurred_at": data.occurred_at,
+        "time_precision": data.time_precision,
+        "lat": data.lat,
+        "lon": data.lon,
+        "location_precision": data.location_precision,
+        "place": place,
+        "narrative": data.narrative.strip(),
+        "casualties": casualties,
+        "sources": [s.strip() for s in data.sources if s.strip()],
+        "evidence": list(data.evidence),
+        "confidentiality": data.confidentiality,
+        "urgent": data.urgent,
+    }
+
+
+def _substance(values: dict[str, Any]) -> dict[str, Any]:
+    """The report's substance as canonical-JSON-ready values (slugs, not rows)."""
+    return jsonable({k: (v.pk if hasattr(v, "pk") else v) for k, v in values.items()})  # type: ignore[return-value]
+
+
+def _receipt(event: Event) -> dict[str, Any]:
+    """What the filer keeps: the log entry, and the salt that lets it prove the entry later."""
+    return {
+        "seq": event.seq,
+        "recorded_at": event.recorded_at,
+        "kind": event.kind,
+        "payload_sha256": hashlib.sha256(event.payload.encode()).hexdigest(),
+        "salt": event.salt,
+        "proof": None,
+    }
+
+
+def report_submit(*, actor: User, data: ReportInput) -> tuple[Report, dict[str, Any]]:
+    """A liaison (for its own party) or a monitor (own observation) files a report; it opens a
+    new incident in the received state. Returns the report and its receipt."""
+    if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
+        raise Forbidden("only party liaisons and monitors file reports")
+    values = _resolve(actor, data)
+    now = timezone.now()
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            category=values["category"],
+            accused_party=values["accused_party"],
+            occurred_at=values["occurred_at"],
+            urgent=values["urgent"],
+            created_at=now,
+        )
+        report = Report(
+            incident=incident,
+            filed_by=actor,
+            filing_org_id=actor.organisation_id,
+            submitted_at=now,
+            receipt_seq=0,
+            **values,
+        )
+        report.save()
+        substance = _substance(values)
+        event = event_append(
+            actor=actor,
+            kind="report.submitted",
+            object_type="report",
+            object_id=report.id,
+            payload={
+                "report": report.id,
+                "incident": incident.id,
+                "version": 1,
+                "filed_by": actor.username,
+                "filing_org": actor.organisation_id,
+                "substance": substance,
+            },
+        )
+        report.receipt_seq = event.seq
+        report.save(update_fields=["receipt_seq"])
+        ReportVersion.objects.create(
+            report=report, number=1, submitted_at=now, data=substance, event_seq=event.seq
+        )
+    return report, _receipt(event)
+
+
+def _require_filer(actor: User, report: Report) -> None:
+    same_org = report.filing_org_id == actor.organisation_id
+    if not (same_org and (actor.role == Role.LIAISON or report.filed_by_id == actor.pk)):
+        raise Forbidden("only the filer may change this report")
+
+
+def report_amend(*, actor: User, report: Report, data: ReportInput) -> Report:
+    """Before triage the filer may amend: a new version, every version kept."""
+    values = _resolve(actor, data)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _require_filer(actor, report)
+        incident = Incident.objects.select_for_update().get(pk=report.incident_id)
+        if report.withdrawn or incident.state != State.RECEIVED:
+            raise IllegalTransition(state=incident.state, action="amend")
+        for key, value in values.items():
+            setattr(report, key, value)
+        report.version += 1
+        report.save()
+        if incident.reports.count() == 1:
+            incident.category = values["category"]
+            incident.accused_party = values["accused_party"]
+            incident.occurred_at = values["occurred_at"]
+            incident.urgent = values["urgent"]
+            incident.save()
+        substance = _substance(values)
+        event = event_append(
+            actor=actor,
+            kind="report.amended",
+            object_type="report",
+            object_id=report.id,
+            payload={"report": report.id, "version": report.version, "substance": substance},
+        )
+        ReportVersion.objects.create(
+            report=report,
+            number=report.version,
+            submitted_at=event.recorded_at,
+            data=substance,
+            event_seq=event.seq,
+        )
+    return report
+
+
+def report_withdraw(*, actor: User, report: Report, reason: str = "") -> Report:
+    """Before triage the filer may withdraw; an incident with no report left is withdrawn."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _require_filer(actor, report)
+        incident = report.incident
+        if report.withdrawn or incident.state != State.RECEIVED:
+            raise IllegalTransition(state=incident.state, action="withdraw")
+        report.withdrawn = True
+        report.save(update_fields=["withdrawn"])
+        event_append(
+            actor=actor,
+            kind="report.withdrawn",
+            object_type="report",
+            object_id=report.id,
+            payload={"report": report.id, "reason": reason.strip()},
+        )
+        incident_withdraw_if_empty(incident=incident, actor=actor)
+    return report
