@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from truceline.policy import role_of
+from truceline.findings.models import Finding, FindingStatus
+from truceline.incidents.models import Incident, State
+from truceline.policy import role_of, visible_to
 
 HOME_TEMPLATES = {
     "public": "web/home_public.html",
@@ -18,11 +22,56 @@ HOME_TEMPLATES = {
 }
 
 
+def _queues(user: Any, role: str) -> dict[str, Any]:
+    """What each role has to do, read through the policy; urgent first, oldest first."""
+    incidents = visible_to(user, Incident).select_related("category", "accused_party")
+    findings = visible_to(user, Finding).select_related("incident")
+    if role == "liaison":
+        org = getattr(user, "organisation_id", None)
+        return {
+            "filings": incidents.filter(reports__filing_org_id=org).distinct()[:50],
+            "awaiting_reply": incidents.filter(
+                accused_party_id=org, state__in=[State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
+            ).exclude(responses__party_id=org)[:50],
+            "to_acknowledge": findings.filter(status=FindingStatus.ENDORSED).exclude(
+                acknowledgements__party_id=org
+            )[:50],
+        }
+    if role == "monitor":
+        return {
+            "triage": incidents.filter(state=State.RECEIVED)[:50],
+            "verification": incidents.filter(
+                state__in=[State.TRIAGED, State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
+            )[:50],
+            "to_publish": findings.filter(status=FindingStatus.ENDORSED)[:50],
+        }
+    if role == "signatory":
+        return {
+            "to_vote": findings.filter(status=FindingStatus.DRAFT).exclude(
+                votes__organisation_id=getattr(user, "organisation_id", None)
+            )[:50]
+        }
+    published = list(
+        findings.filter(status=FindingStatus.PUBLISHED)
+        .order_by("-published_at")
+        .prefetch_related("votes__organisation")[:50]
+    )
+    for finding in published:
+        # Dissents on earlier revisions are published with the finding that replaced them.
+        history, earlier = [], finding.supersedes
+        while earlier is not None:
+            history.append(earlier)
+            earlier = earlier.supersedes
+        finding.history = history  # type: ignore[attr-defined]
+    return {"published": published}
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's home: its queues (the workflow fills them) or the public portal."""
-    template = HOME_TEMPLATES.get(role_of(request.user), HOME_TEMPLATES["public"])
-    return render(request, template, {})
+    """Each role's home: its queues, or the public portal of published findings."""
+    role = role_of(request.user)
+    template = HOME_TEMPLATES.get(role, HOME_TEMPLATES["public"])
+    return render(request, template, _queues(request.user, role))
 
 
 @require_GET

@@ -1,0 +1,60 @@
+"""Forms for the workflow pages. They only parse; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from truceline.findings.models import Confidence, Determination, Grade, Intent
+from truceline.reports.models import Confidentiality, PlacePrecision, TimePrecision
+from truceline.scenario.models import Category, Commitment, Organisation, Place
+
+
+class ReportForm(forms.Form):
+    category = forms.ModelChoiceField(Category.objects.filter(retired=False), label=_("Category"))
+    accused_party = forms.ModelChoiceField(
+        Organisation.objects.filter(kind="party", retired=False), label=_("Accused party")
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    time_precision = forms.ChoiceField(choices=TimePrecision.choices, label=_("Time precision"))
+    place = forms.ModelChoiceField(
+        Place.objects.filter(retired=False), required=False, label=_("Nearest named place")
+    )
+    lat = forms.FloatField(min_value=-90, max_value=90, label=_("Latitude"))
+    lon = forms.FloatField(min_value=-180, max_value=180, label=_("Longitude"))
+    location_precision = forms.ChoiceField(
+        choices=PlacePrecision.choices, label=_("Location precision")
+    )
+    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label=_("What happened"))
+    killed = forms.IntegerField(min_value=0, required=False, label=_("Killed (all groups)"))
+    injured = forms.IntegerField(min_value=0, required=False, label=_("Injured (all groups)"))
+    origin = forms.ModelChoiceField(
+        Organisation.objects.filter(kind="party"), required=False, label=_("Territory of origin")
+    )
+    confidentiality = forms.ChoiceField(
+        choices=Confidentiality.choices, initial="parties", label=_("Confidentiality")
+    )
+    urgent = forms.BooleanField(required=False, label=_("Urgent: firing is still going on"))
+    sources = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Sources (one per line)")
+    )
+
+
+class FindingForm(forms.Form):
+    determination = forms.ChoiceField(choices=Determination.choices, label=_("Determination"))
+    confidence = forms.ChoiceField(choices=Confidence.choices, label=_("Confidence"))
+    grade = forms.ChoiceField(choices=Grade.choices, label=_("Attribution"))
+    actor = forms.CharField(required=False, max_length=60, label=_("Actor (slug)"))
+    territory = forms.ModelChoiceField(
+        Organisation.objects.filter(kind="party"), required=False, label=_("Territory")
+    )
+    intent = forms.ChoiceField(choices=Intent.choices, label=_("Intent"))
+    clauses = forms.ModelMultipleChoiceField(
+        Commitment.objects.filter(retired=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Commitments breached"),
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Summary"))
