@@ -1,0 +1,88 @@
+"""The workflow story in a real browser: allegation → triage → reply → votes → publication."""
+
+import pytest
+
+from tests.browser.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto("/signin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_story(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "pk-liaison")
+    page.get_by_role("link", name="File a report").click()
+    page.get_by_label("Category").select_option("militant-attack")
+    page.get_by_label("Accused party").select_option("afghanistan")
+    page.get_by_label("When (UTC)").fill("2025-11-02T04:30")
+    page.get_by_label("Latitude").fill("34.11")
+    page.get_by_label("Longitude").fill("71.09")
+    page.get_by_label("What happened").fill("Militants attacked a post near Torkham.")
+    page.get_by_label("Sources (one per line)").fill("Post commander")
+    page.get_by_label("Urgent: firing is still going on").check()
+    page.get_by_role("button", name="Submit report").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    incident = heading.split()[-1]
+    assert incident.startswith("INC-")
+
+    sign_in(page, "qa-monitor")
+    page.goto(f"/incidents/{incident}/")
+    page.get_by_role("button", name="Record triage").click()
+    page.get_by_role("button", name="Open verification and share with the accused party").click()
+
+    sign_in(page, "af-liaison")
+    page.goto(f"/incidents/{incident}/")
+    assert "pk-liaison" not in page.content() and "Post commander" not in page.content()
+    page.get_by_label("Your answer").fill("The attackers are Pakistani nationals.")
+    page.get_by_role("button", name="Send answer").click()
+
+    sign_in(page, "qa-monitor")
+    page.goto(f"/incidents/{incident}/")
+    page.get_by_text("Draft a finding").click()
+    page.get_by_label("Determination").select_option("likely-violation")
+    page.get_by_label("Attribution", exact=True).select_option("omission")
+    page.get_by_label("Territory", exact=True).select_option("afghanistan")
+    page.get_by_label("Summary").fill("A group operating from Afghan territory attacked the post.")
+    page.get_by_role("button", name="Save finding").click()
+
+    sign_in(page, "qa-signatory")
+    page.goto(f"/incidents/{incident}/")
+    page.get_by_role("button", name="Sign and cast vote").click()
+    sign_in(page, "tr-signatory")
+    page.goto(f"/incidents/{incident}/")
+    page.get_by_label("Dissent").check()
+    page.get_by_label("Reasons").fill("Attribution is not established.")
+    page.get_by_role("button", name="Sign and cast vote").click()
+
+    sign_in(page, "qa-monitor")
+    page.goto(f"/incidents/{incident}/")
+    page.get_by_text("Revise the finding").click()
+    page.get_by_label("Determination").select_option("likely-violation")
+    page.get_by_label("Confidence").select_option("medium")
+    page.get_by_label("Attribution", exact=True).select_option("omission")
+    page.get_by_label("Territory", exact=True).select_option("afghanistan")
+    page.get_by_label("Summary").fill("Revised: likely an attack from Afghan territory.")
+    page.get_by_role("button", name="Save finding").click()
+    for signatory in ("qa-signatory", "tr-signatory"):
+        sign_in(page, signatory)
+        page.goto(f"/incidents/{incident}/")
+        page.get_by_role("button", name="Sign and cast vote").click()
+    for liaison in ("pk-liaison", "af-liaison"):
+        sign_in(page, liaison)
+        page.goto(f"/incidents/{incident}/")
+        page.get_by_role("button", name="Acknowledge receipt").click()
+    sign_in(page, "qa-monitor")
+    page.goto(f"/incidents/{incident}/")
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("signature valid").first.is_visible()
+
+    page.context.clear_cookies()
+    page.goto("/")
+    assert page.get_by_text("Revised: likely an attack from Afghan territory.").is_visible()
+    assert page.get_by_text("Attribution is not established.").is_visible()
