@@ -13,7 +13,7 @@ from ninja.security.base import AuthBase
 from pydantic import Field
 
 from truceline.accounts.services import token_authenticate
-from truceline.core.errors import CODES, ApiError, error_body
+from truceline.core.errors import CODES, ApiError, error_body, render_path
 
 T = TypeVar("T")
 
@@ -99,16 +99,6 @@ def actor_of(request: HttpRequest) -> Any:
     return user
 
 
-def _json_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "$"
-
-
 def _validation_fields(errs: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for err in errs:
@@ -118,7 +108,7 @@ def _validation_fields(errs: list[dict[str, Any]]) -> dict[str, list[str]]:
             loc = loc[2:] if len(loc) > 1 else ()
         elif loc and loc[0] in {"query", "path", "header", "form", "file", "cookie"}:
             loc = loc[1:]
-        fields.setdefault(_json_path(loc), []).append(str(err.get("msg", "invalid")))
+        fields.setdefault(render_path(loc) or "$", []).append(str(err.get("msg", "invalid")))
     return fields
 
 

@@ -23,6 +23,17 @@ CODES: dict[str, tuple[int, str]] = {
 }
 
 
+def render_path(loc: tuple[str | int, ...]) -> str:
+    """A JSON path from a location: ``("places", 3, "lat")`` -> ``places[3].lat``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
 class ApiError(Exception):
     """Raised by services and endpoints; rendered in the error shape by the API."""
 

@@ -175,6 +175,12 @@ def _draft(request: HttpRequest, incident: Any) -> None:
     )
 
 
+def _error_message(request: HttpRequest, exc: ApiError) -> None:
+    """A service's refusal as a message at the top of the page, with its field messages."""
+    detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
+    messages.error(request, f"{exc.message} {detail}".strip())
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Any], None]] = {
     "triage": _triage,
     "assign": _assign,
@@ -194,8 +200,7 @@ def incident_action(request: HttpRequest, incident_id: str, action: str) -> Http
     try:
         handler(request, incident)
     except ApiError as exc:
-        detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
-        messages.error(request, f"{exc.message} {detail}".strip())
+        _error_message(request, exc)
         return redirect("incidents:detail", incident_id=incident.id)
     messages.success(request, _("Done."))
     return redirect("incidents:detail", incident_id=incident.id)
@@ -227,8 +232,7 @@ def finding_action(request: HttpRequest, finding_id: str, action: str) -> HttpRe
         else:
             findings.finding_publish(finding=finding, actor=actor)  # type: ignore[arg-type]
     except ApiError as exc:
-        detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
-        messages.error(request, f"{exc.message} {detail}".strip())
+        _error_message(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("incidents:detail", incident_id=finding.incident_id)
