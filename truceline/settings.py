@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "truceline.incidents",
     "truceline.reports",
     "truceline.findings",
+    "truceline.redaction",
     "truceline.web",
 ]
 

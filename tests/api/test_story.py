@@ -62,12 +62,52 @@ def test_story_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
         f"/incidents/{incident_id}/assign", {"assignee": "tr-monitor"}, as_="qa-monitor"
     )
     assert (status, body["assigned_to"]) == (200, "tr-monitor")
+    # The monitor asks the filer a question; Pakistan's liaison answers on the timeline.
+    status, question = api.post(
+        f"/incidents/{incident_id}/questions",
+        {"party": "pakistan", "text": "How many attackers crossed?"},
+        as_="tr-monitor",
+    )
+    assert status == 201 and question["answer"] is None
+    assert api.get("/questions?answered=false", as_="pk-liaison")[1]["count"] == 1
+    assert api.get(f"/incidents/{incident_id}/questions", as_="af-liaison")[0] in {404, 405}
+    status, answered = api.post(
+        f"/questions/{question['id']}/answer", {"answer": "About twenty."}, as_="pk-liaison"
+    )
+    assert status == 200 and answered["answer"] == "About twenty."
+    assert (
+        api.post(f"/questions/{question['id']}/answer", {"answer": "x"}, as_="pk-liaison")[0] == 409
+    )
+    kinds = [
+        e["kind"] for e in api.get(f"/incidents/{incident_id}", as_="pk-liaison")[1]["timeline"]
+    ]
+    assert "incident.question-answered" in kinds
+
+    # The witness's name is sealed before the accused party sees anything.
+    status, seal = api.post(
+        "/seals",
+        {
+            "object_type": "report",
+            "object_id": report["id"],
+            "field": "narrative",
+            "passage": "Gul Khan",
+            "reason": "protects a witness",
+        },
+        as_="tr-monitor",
+    )
+    assert status == 201, seal
+
     status, body = api.post(f"/incidents/{incident_id}/open", as_="tr-monitor")
     assert (status, body["state"]) == (200, "under-verification") and body["reply_due_at"]
 
     # Afghanistan's liaison sees the substance without the filer's identity, and replies.
     status, seen = api.get(f"/reports/{report['id']}", as_="af-liaison")
-    assert status == 200 and seen["narrative"] == REPORT["narrative"]
+    assert status == 200
+    assert seen["narrative"] == REPORT["narrative"].replace("Gul Khan", "[sealed]")
+    assert (
+        api.get(f"/reports/{report['id']}", as_="qa-monitor")[1]["narrative"]
+        == (REPORT["narrative"])
+    )
     for hidden in ("filed_by", "filing_party", "filing_organisation", "sources", "versions"):
         assert hidden not in seen
     status, incident = api.get(f"/incidents/{incident_id}", as_="af-liaison")
@@ -151,3 +191,18 @@ def test_story_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
     assert incident["responses"][0]["text"] == "The attackers are Pakistani nationals."
     assert incident["reports"] == []  # the public never sees reports
     assert api.get("/findings")[1]["count"] == 1
+
+    # Afghanistan asks for reconsideration; the monitors refuse, with reasons.
+    status, asked = api.post(
+        f"/incidents/{incident_id}/reconsideration",
+        {"reasons": "The attackers were not from Afghanistan."},
+        as_="af-liaison",
+    )
+    assert status == 201 and asked["subject"] == "finding"
+    status, decided = api.post(
+        f"/reconsiderations/{asked['id']}/decide",
+        {"accept": False, "reasons": "No new evidence was offered."},
+        as_="qa-monitor",
+    )
+    assert (status, decided["decision"]) == (200, "refused")
+    assert api.get(f"/incidents/{incident_id}")[1]["state"] == "published"

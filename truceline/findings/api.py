@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors
 from truceline.findings import services
-from truceline.findings.models import Finding, SigningKey
-from truceline.policy import access_finding, visible_to
+from truceline.findings.models import Finding, Reconsideration, SigningKey
+from truceline.policy import (
+    access_finding,
+    access_incident,
+    access_reconsideration,
+    is_mediator,
+    visible_to,
+)
 
 router = Router(tags=["findings"])
 
@@ -57,6 +64,36 @@ class VoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
     vote: Literal["endorse", "abstain", "dissent"]
     reasons: str = Field("", max_length=20_000)
+
+
+class ReconsiderIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reasons: str = Field(min_length=1, max_length=20_000)
+
+
+class DecideIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    accept: bool
+    reasons: str = Field(min_length=1, max_length=20_000)
+
+
+def reconsideration_out(r: Reconsideration, viewer: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": r.id,
+        "incident": r.incident_id,
+        "party": r.party_id,
+        "subject": r.subject,
+        "finding": r.finding_id,
+        "reasons": r.reasons,
+        "requested_at": r.requested_at,
+        "decision": r.decision,
+        "decided_at": r.decided_at,
+        "decision_reasons": r.decision_reasons or None,
+    }
+    if is_mediator(viewer):
+        body["requested_by"] = r.requested_by.username
+        body["decided_by"] = r.decided_by.username if r.decided_by else None
+    return body
 
 
 def finding_out(finding: Finding, viewer: Any) -> dict[str, Any]:
@@ -206,3 +243,46 @@ def keys_list(request: HttpRequest) -> dict[str, Any]:
             for k in SigningKey.objects.order_by("created_at")
         ]
     }
+
+
+@router.post(
+    "/incidents/{incident_id}/reconsideration",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Ask for reconsideration of an inadmissibility ruling or a published finding",
+)
+def incidents_reconsider(request: HttpRequest, incident_id: str, payload: ReconsiderIn) -> Status:
+    incident = access_incident(request.user, incident_id)
+    made = services.reconsideration_request(
+        incident=incident, actor=actor_of(request), reasons=payload.reasons
+    )
+    return Status(201, reconsideration_out(made, request.user))
+
+
+@router.get(
+    "/reconsiderations",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=Bearer(),
+    summary="Reconsideration requests the caller may see; pending first",
+)
+def reconsiderations_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, Any]:
+    qs = visible_to(request.user, Reconsideration).select_related("requested_by", "decided_by")
+    qs = qs.order_by(F("decided_at").asc(nulls_first=True), "requested_at", "id")
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {"items": [reconsideration_out(r, request.user) for r in page], "count": qs.count()}
+
+
+@router.post(
+    "/reconsiderations/{request_id}/decide",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Accept (the incident reopens) or refuse a reconsideration, with reasons",
+)
+def reconsiderations_decide(
+    request: HttpRequest, request_id: str, payload: DecideIn
+) -> dict[str, Any]:
+    made = access_reconsideration(request.user, request_id)
+    made = services.reconsideration_decide(
+        request=made, actor=actor_of(request), accept=payload.accept, reasons=payload.reasons
+    )
+    return reconsideration_out(made, request.user)

@@ -151,3 +151,49 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id} acknowledged {self.finding_id}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+def new_reconsideration_id() -> str:
+    return new_id("RCN")
+
+
+class Reconsideration(models.Model):
+    """A party's request to reconsider an inadmissibility ruling or a published finding."""
+
+    id = models.CharField(
+        max_length=16, primary_key=True, default=new_reconsideration_id, editable=False
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="reconsiderations"
+    )
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    subject = models.CharField(
+        max_length=16,
+        choices=[("inadmissibility", _("Inadmissibility ruling")), ("finding", _("Finding"))],
+    )
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField()
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return self.id

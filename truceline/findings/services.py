@@ -14,8 +14,16 @@ from truceline.accounts.models import User
 from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
 from truceline.findings import keys
-from truceline.findings.models import Acknowledgement, Finding, FindingStatus, Vote, VoteChoice
-from truceline.incidents.models import Incident
+from truceline.findings.models import (
+    Acknowledgement,
+    Decision,
+    Finding,
+    FindingStatus,
+    Reconsideration,
+    Vote,
+    VoteChoice,
+)
+from truceline.incidents.models import Incident, State
 from truceline.incidents.services import _step
 from truceline.ledger.services import event_append
 from truceline.policy import can
@@ -101,10 +109,16 @@ def finding_draft(*, incident: Incident, actor: User, data: FindingInput) -> Fin
         ).first()
         if current is not None and current.status != FindingStatus.DRAFT:
             raise IllegalTransition(state=incident.state, action="revise an endorsed finding")
+        # After an accepted reconsideration the published finding is already superseded;
+        # the new draft continues its line.
+        latest = incident.findings.order_by("-revision").first()
+        replaces = current
+        if current is None and latest is not None and not hasattr(latest, "superseded_by"):
+            replaces = latest
         finding = Finding(
             incident=incident,
-            revision=(current.revision + 1) if current else 1,
-            supersedes=current,
+            revision=(latest.revision + 1) if latest else 1,
+            supersedes=replaces,
             drafted_by=actor,
             drafted_at=timezone.now(),
             determination=data.determination,
@@ -122,7 +136,7 @@ def finding_draft(*, incident: Incident, actor: User, data: FindingInput) -> Fin
             "finding": finding.id,
             "incident": incident.id,
             "revision": finding.revision,
-            "supersedes": current.id if current else None,
+            "supersedes": replaces.id if replaces else None,
             "determination": finding.determination,
             "confidence": finding.confidence,
             "attribution": {"grade": data.grade, "actor": data.actor, "territory": data.territory},
@@ -304,3 +318,115 @@ def findings_concerning(party: str) -> Q:
         | Q(attributed_party_id=party)
         | Q(territory_id=party)
     )
+
+
+def _requesting_parties(incident: Incident) -> tuple[str, Finding | None, set[str]]:
+    """What may be contested now, and by which parties: an inadmissibility ruling by the
+    filing parties, a published finding by every party concerned."""
+    if incident.state == State.INADMISSIBLE:
+        filers = set(
+            incident.reports.filter(filing_org__kind=OrganisationKind.PARTY).values_list(
+                "filing_org_id", flat=True
+            )
+        )
+        return "inadmissibility", None, filers
+    if incident.state == State.PUBLISHED:
+        finding = incident.findings.get(status=FindingStatus.PUBLISHED)
+        return "finding", finding, parties_concerned(finding)
+    raise IllegalTransition(state=incident.state, action="request reconsideration")
+
+
+def reconsideration_request(*, incident: Incident, actor: User, reasons: str) -> Reconsideration:
+    """A party asks the monitors to reconsider an inadmissibility ruling or a published
+    finding, with reasons; one pending request per party at a time."""
+    if not reasons.strip():
+        raise Invalid({"reasons": ["say why the decision should be reconsidered"]})
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        if not can(actor, "reconsider", incident):
+            raise Forbidden()
+        subject, finding, parties = _requesting_parties(incident)
+        if actor.organisation_id not in parties:
+            raise Forbidden("only a party concerned may ask for reconsideration")
+        pending = incident.reconsiderations.filter(
+            party_id=actor.organisation_id, decision=Decision.PENDING
+        )
+        if pending.exists():
+            raise ApiError("conflict", "your party already has a request pending on this")
+        request = Reconsideration.objects.create(
+            incident=incident,
+            party_id=actor.organisation_id,  # type: ignore[misc]  # a liaison has one
+            requested_by=actor,
+            requested_at=timezone.now(),
+            subject=subject,
+            finding=finding,
+            reasons=reasons.strip(),
+        )
+        event_append(
+            actor=actor,
+            kind="incident.reconsideration-requested",
+            object_type="incident",
+            object_id=incident.id,
+            payload={
+                "incident": incident.id,
+                "reconsideration": request.id,
+                "party": request.party_id,
+                "subject": subject,
+                "finding": finding.id if finding else None,
+                "reasons": request.reasons,
+            },
+        )
+    return request
+
+
+def reconsideration_decide(
+    *, request: Reconsideration, actor: User, accept: bool, reasons: str
+) -> Reconsideration:
+    """A monitor accepts (the ruling is reversed, or verification reopens and the published
+    finding is marked superseded, kept and still public) or refuses with reasons."""
+    if not reasons.strip():
+        raise Invalid({"reasons": ["give the reasons for the decision"]})
+    with transaction.atomic():
+        request = Reconsideration.objects.select_for_update().get(pk=request.pk)
+        if not can(actor, "decide", request):
+            raise Forbidden()
+        incident = Incident.objects.select_for_update().get(pk=request.incident_id)
+        if request.decision != Decision.PENDING:
+            raise IllegalTransition(state=request.decision, action="decide")
+        now = timezone.now()
+        if accept:
+            expected = State.INADMISSIBLE if request.subject == "inadmissibility" else None
+            if expected is not None and incident.state != expected:
+                raise IllegalTransition(state=incident.state, action="reconsider")
+            incident.state = _step(incident, "reconsider")
+            if request.subject == "inadmissibility":
+                incident.inadmissible_reason = ""
+            else:
+                finding = Finding.objects.select_for_update().get(pk=request.finding_id)
+                if finding.status != FindingStatus.PUBLISHED:
+                    raise IllegalTransition(state=incident.state, action="reconsider")
+                finding.status = FindingStatus.SUPERSEDED
+                finding.save(update_fields=["status"])
+                _log(actor, "finding.superseded", finding, reconsideration=request.id)
+                window = Scenario.objects.get().reply_window_hours
+                incident.reply_due_at = now + dt.timedelta(hours=window)
+            incident.save()
+        request.decision = Decision.ACCEPTED if accept else Decision.REFUSED
+        request.decided_by = actor
+        request.decided_at = now
+        request.decision_reasons = reasons.strip()
+        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_reasons"])
+        event_append(
+            actor=actor,
+            kind="incident.reconsidered" if accept else "incident.reconsideration-refused",
+            object_type="incident",
+            object_id=incident.id,
+            payload={
+                "incident": incident.id,
+                "state": incident.state,
+                "reconsideration": request.id,
+                "party": request.party_id,
+                "reasons": request.decision_reasons,
+            },
+        )
+    return request

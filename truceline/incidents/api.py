@@ -12,13 +12,14 @@ from pydantic import ConfigDict, Field
 from truceline.accounts.models import User
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors
 from truceline.core.errors import Invalid
-from truceline.findings.api import FindingIn, finding_out
-from truceline.findings.models import Finding
+from truceline.findings.api import FindingIn, finding_out, reconsideration_out
+from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import finding_draft
 from truceline.incidents import services
-from truceline.incidents.models import Incident, Response
+from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.selectors import incident_timeline
-from truceline.policy import access_incident, is_mediator, visible_to
+from truceline.policy import access_incident, access_question, is_mediator, visible_to
+from truceline.redaction.selectors import sealed_text
 from truceline.reports.models import Report
 
 router = Router(tags=["incidents"])
@@ -47,6 +48,22 @@ class ResponseIn(Schema):
     counter_claims: str = Field("", max_length=20_000)
 
 
+class QuestionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    party: str
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class AnswerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    answer: str = Field(min_length=1, max_length=20_000)
+
+
+class QuestionFilters(PageParams):
+    incident: str | None = None
+    answered: bool | None = None
+
+
 class IncidentFilters(PageParams):
     state: str | None = None
     category: str | None = None
@@ -56,16 +73,32 @@ class IncidentFilters(PageParams):
     to: dt.date | None = None
 
 
-def response_out(r: Response) -> dict[str, Any]:
+def response_out(r: Response, viewer: Any) -> dict[str, Any]:
     return {
         "id": r.id,
         "party": r.party_id,
-        "text": r.text,
-        "counter_claims": r.counter_claims,
+        "text": sealed_text(viewer, r, "text", r.text),
+        "counter_claims": sealed_text(viewer, r, "counter_claims", r.counter_claims),
         "evidence": r.evidence,
         "submitted_at": r.submitted_at,
         "late": r.late,
     }
+
+
+def question_out(q: Question, viewer: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": q.id,
+        "incident": q.incident_id,
+        "party": q.party_id,
+        "asked_at": q.asked_at,
+        "text": sealed_text(viewer, q, "text", q.text),
+        "answer": sealed_text(viewer, q, "answer", q.answer) or None,
+        "answered_at": q.answered_at,
+    }
+    if is_mediator(viewer):
+        body["asked_by"] = q.asked_by.username
+        body["answered_by"] = q.answered_by.username if q.answered_by else None
+    return body
 
 
 def incident_out(incident: Incident, viewer: Any, *, full: bool = True) -> dict[str, Any]:
@@ -90,7 +123,17 @@ def incident_out(incident: Incident, viewer: Any, *, full: bool = True) -> dict[
             visible_to(viewer, Report).filter(incident=incident).values_list("id", flat=True)
         )
         body["responses"] = [
-            response_out(r) for r in visible_to(viewer, Response).filter(incident=incident)
+            response_out(r, viewer) for r in visible_to(viewer, Response).filter(incident=incident)
+        ]
+        body["questions"] = [
+            question_out(q, viewer)
+            for q in visible_to(viewer, Question)
+            .filter(incident=incident)
+            .select_related("asked_by", "answered_by")
+        ]
+        body["reconsiderations"] = [
+            reconsideration_out(r, viewer)
+            for r in visible_to(viewer, Reconsideration).filter(incident=incident)
         ]
         body["findings"] = list(
             visible_to(viewer, Finding).filter(incident=incident).values_list("id", flat=True)
@@ -207,7 +250,7 @@ def incidents_respond(request: HttpRequest, incident_id: str, payload: ResponseI
         counter_claims=payload.counter_claims,
         evidence=payload.evidence,
     )
-    return Status(201, response_out(response))
+    return Status(201, response_out(response, request.user))
 
 
 @router.post(
@@ -220,3 +263,47 @@ def incidents_finding(request: HttpRequest, incident_id: str, payload: FindingIn
     incident = access_incident(request.user, incident_id)
     finding = finding_draft(incident=incident, actor=actor_of(request), data=payload.to_input())
     return Status(201, finding_out(finding, request.user))
+
+
+@router.post(
+    "/incidents/{incident_id}/questions",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Ask a party concerned for information (a monitor); it answers on the timeline",
+)
+def incidents_ask(request: HttpRequest, incident_id: str, payload: QuestionIn) -> Status:
+    incident = access_incident(request.user, incident_id)
+    question = services.question_ask(
+        incident=incident, actor=actor_of(request), party=payload.party, text=payload.text
+    )
+    return Status(201, question_out(question, request.user))
+
+
+@router.get(
+    "/questions",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=Bearer(),
+    summary="Questions the caller may see (a liaison: those put to its party)",
+)
+def questions_list(request: HttpRequest, filters: Query[QuestionFilters]) -> dict[str, Any]:
+    qs = visible_to(request.user, Question).select_related("asked_by", "answered_by")
+    if filters.incident:
+        qs = qs.filter(incident_id=filters.incident)
+    if filters.answered is not None:
+        qs = qs.filter(answered_at__isnull=not filters.answered)
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {"items": [question_out(q, request.user) for q in page], "count": qs.count()}
+
+
+@router.post(
+    "/questions/{question_id}/answer",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Answer a question put to your party (once)",
+)
+def questions_answer(request: HttpRequest, question_id: str, payload: AnswerIn) -> dict[str, Any]:
+    question = access_question(request.user, question_id)
+    question = services.question_answer(
+        question=question, actor=actor_of(request), text=payload.answer
+    )
+    return question_out(question, request.user)

@@ -38,7 +38,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.FINDING_DRAFTED, "draft-finding"): S.FINDING_DRAFTED,
     (S.FINDING_DRAFTED, "endorse"): S.ENDORSED,
     (S.ENDORSED, "publish"): S.PUBLISHED,
+    # An accepted reconsideration: the ruling is reversed, or verification starts again.
+    (S.INADMISSIBLE, "reconsider"): S.TRIAGED,
+    (S.PUBLISHED, "reconsider"): S.UNDER_VERIFICATION,
 }
+# States in which the mechanism still works on the incident (questions may be asked).
+WORKING_STATES = frozenset({S.RECEIVED, S.TRIAGED, S.UNDER_VERIFICATION, S.FINDING_DRAFTED})
 # States in which the accused party has been told and may answer.
 OPENED_STATES = frozenset({S.UNDER_VERIFICATION, S.FINDING_DRAFTED, S.ENDORSED, S.PUBLISHED})
 
@@ -100,6 +105,35 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def new_question_id() -> str:
+    return new_id("QST")
+
+
+class Question(models.Model):
+    """A monitor's request for information to a party, answered once on the timeline."""
+
+    id = models.CharField(max_length=16, primary_key=True, default=new_question_id, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="questions")
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    text = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        indexes = [models.Index(fields=["party", "answered_at"])]
 
     def __str__(self) -> str:
         return self.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db.models import Q
@@ -10,6 +11,7 @@ from truceline.findings.models import Finding
 from truceline.incidents.models import Incident
 from truceline.ledger.models import Event
 from truceline.policy import is_mediator, visible_to
+from truceline.policy.core import organisation_of
 from truceline.reports.models import Report
 
 # What a party sees of the timeline: the steps, not the mechanism's internal work.
@@ -25,7 +27,18 @@ PARTY_KINDS = {
     "finding.endorsed",
     "finding.acknowledged",
     "finding.published",
+    "finding.superseded",
+    "incident.reconsidered",
 }
+# Steps between the mechanism and one party: only that party (named in the payload) sees them.
+PRIVATE_KINDS = {
+    "incident.question-asked",
+    "incident.question-answered",
+    "incident.reconsideration-requested",
+    "incident.reconsideration-refused",
+}
+# What the timeline says of a private step; the texts are on the question or request itself.
+DETAIL_KEYS = ("party", "question", "reconsideration", "subject")
 
 
 def incident_timeline(incident: Incident, viewer: Any) -> list[dict[str, Any]]:
@@ -39,11 +52,19 @@ def incident_timeline(incident: Incident, viewer: Any) -> list[dict[str, Any]]:
         | Q(object_type="finding", object_id__in=list(findings))
     ).order_by("seq")
     mediator = is_mediator(viewer)
+    org = organisation_of(viewer)
     out = []
     for event in events:
-        if not mediator and event.kind not in PARTY_KINDS:
-            continue
+        payload = json.loads(event.payload) if event.kind in PRIVATE_KINDS else None
+        if not mediator:
+            if payload is not None:
+                if payload.get("party") != org:
+                    continue
+            elif event.kind not in PARTY_KINDS:
+                continue
         item: dict[str, Any] = {"seq": event.seq, "at": event.recorded_at, "kind": event.kind}
+        if payload is not None:
+            item["detail"] = {k: payload[k] for k in DETAIL_KEYS if k in payload}
         if mediator:
             item["actor"] = event.actor_label
         out.append(item)

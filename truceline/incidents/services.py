@@ -9,11 +9,19 @@ from django.utils import timezone
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Forbidden, IllegalTransition, Invalid
-from truceline.incidents.models import OPENED_STATES, TRANSITIONS, Incident, Response, State
+from truceline.incidents.models import (
+    OPENED_STATES,
+    TRANSITIONS,
+    WORKING_STATES,
+    Incident,
+    Question,
+    Response,
+    State,
+)
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
 from truceline.policy import can
-from truceline.scenario.models import Scenario
+from truceline.scenario.models import Organisation, OrganisationKind, Scenario
 
 
 def _locked(incident: Incident) -> Incident:
@@ -168,3 +176,72 @@ def response_submit(
 
 def is_open_to_accused(incident: Incident) -> bool:
     return incident.state in OPENED_STATES
+
+
+def parties_askable(incident: Incident) -> set[str]:
+    """The parties a monitor may question: those that filed one of its live reports, and the
+    accused party once the incident is open to it."""
+    filers = set(
+        incident.reports.filter(
+            filing_org__kind=OrganisationKind.PARTY, withdrawn=False
+        ).values_list("filing_org_id", flat=True)
+    )
+    if incident.state in OPENED_STATES:
+        filers.add(incident.accused_party_id)
+    return filers
+
+
+def question_ask(*, incident: Incident, actor: User, party: str, text: str) -> Question:
+    """A monitor asks a party concerned for information; the question goes on the timeline,
+    seen by that party and the mechanism only."""
+    if not text.strip():
+        raise Invalid({"text": ["write the question"]})
+    if not Organisation.objects.filter(pk=party, kind=OrganisationKind.PARTY).exists():
+        raise Invalid({"party": ["unknown party"]})
+    with transaction.atomic():
+        incident = _locked(incident)
+        _require(actor, "ask", incident)
+        if incident.state not in WORKING_STATES:
+            raise IllegalTransition(state=incident.state, action="ask")
+        if party not in parties_askable(incident):
+            raise Invalid({"party": ["this party cannot be asked about this incident"]})
+        question = Question.objects.create(
+            incident=incident,
+            party_id=party,
+            asked_by=actor,
+            asked_at=timezone.now(),
+            text=text.strip(),
+        )
+        _log(
+            actor,
+            "incident.question-asked",
+            incident,
+            question=question.id,
+            party=party,
+            text=question.text,
+        )
+    return question
+
+
+def question_answer(*, question: Question, actor: User, text: str) -> Question:
+    """A liaison of the party asked answers, once; the answer goes on the timeline."""
+    if not text.strip():
+        raise Invalid({"answer": ["write the answer"]})
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        _require(actor, "answer", question)
+        if question.answered_at is not None:
+            raise IllegalTransition(state="answered", action="answer")
+        question.answer = text.strip()
+        question.answered_by = actor
+        question.answered_at = timezone.now()
+        question.save(update_fields=["answer", "answered_by", "answered_at"])
+        _log(
+            actor,
+            "incident.question-answered",
+            question.incident,
+            question=question.id,
+            party=question.party_id,
+            text=question.answer,
+        )
+    return question

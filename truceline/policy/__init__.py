@@ -52,3 +52,21 @@ def access_finding(user: Viewer, finding_id: str):  # type: ignore[no-untyped-de
     from truceline.findings.models import Finding
 
     return access(user, Finding, pk=finding_id)
+
+
+def access_question(user: Viewer, question_id: str):  # type: ignore[no-untyped-def]
+    from truceline.incidents.models import Question
+
+    return access(user, Question, pk=question_id)
+
+
+def access_reconsideration(user: Viewer, request_id: str):  # type: ignore[no-untyped-def]
+    from truceline.findings.models import Reconsideration
+
+    return access(user, Reconsideration, pk=request_id)
+
+
+def access_draft(user: Viewer, draft_id: str):  # type: ignore[no-untyped-def]
+    from truceline.reports.models import ReportDraft
+
+    return access(user, ReportDraft, pk=draft_id)

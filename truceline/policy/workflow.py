@@ -3,20 +3,26 @@
 - A party sees its own reports and their incidents; the accused party sees an incident once it
   is opened for verification, and the substance of its reports (not 'mechanism'-only ones) —
   never who filed them or their sources (the API's shaping drops those fields).
-- Findings reach the parties concerned once endorsed, the public once published.
-- Responses: the answering party always; the filing parties and the public once published.
+- Findings reach the parties concerned once endorsed, the public once published — and stay
+  visible after a reconsideration supersedes them (marked superseded, never withdrawn).
+- Responses: the answering party always; the filing parties and the public those given
+  before the incident's (latest) publication.
+- Questions: the party asked; reconsideration requests: the requesting party.
+- Report drafts: their author alone (not the mechanism either: nothing is filed yet).
+- Seals and what they hide: the mechanism's own people.
 - Mediators see everything; nobody else sees anything else.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
-from truceline.findings.models import Finding, FindingStatus
-from truceline.incidents.models import OPENED_STATES, Incident, Response, State
+from truceline.findings.models import Finding, Reconsideration
+from truceline.incidents.models import OPENED_STATES, Incident, Question, Response
 from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
-from truceline.reports.models import Confidentiality, Report
+from truceline.redaction.models import Seal
+from truceline.reports.models import Confidentiality, Report, ReportDraft
 
 
 def _liaison_org(user: Viewer) -> str | None:
@@ -35,7 +41,7 @@ def incidents_visible(user: Viewer) -> models.QuerySet[Incident]:
         return Incident.objects.filter(
             _filed_by(org) | Q(accused_party_id=org, state__in=OPENED_STATES)
         )
-    return Incident.objects.filter(state=State.PUBLISHED)
+    return Incident.objects.filter(published_at__isnull=False)
 
 
 def reports_visible(user: Viewer) -> models.QuerySet[Report]:
@@ -59,7 +65,7 @@ def responses_visible(user: Viewer) -> models.QuerySet[Response]:
     if is_mediator(user):
         return Response.objects.all()
     org = _liaison_org(user)
-    published = Q(incident__state=State.PUBLISHED)
+    published = Q(incident__published_at__gte=F("submitted_at"))
     if org is not None:
         filed = Exists(
             Report.objects.filter(incident_id=OuterRef("incident_id"), filing_org_id=org)
@@ -82,10 +88,34 @@ def findings_visible(user: Viewer) -> models.QuerySet[Finding]:
             | Q(attributed_party_id=org)
             | Q(territory_id=org)
         )
-        return Finding.objects.filter(
-            concerned, status__in=[FindingStatus.ENDORSED, FindingStatus.PUBLISHED]
-        )
-    return Finding.objects.filter(status=FindingStatus.PUBLISHED)
+        return Finding.objects.filter(concerned, endorsed_at__isnull=False)
+    return Finding.objects.filter(published_at__isnull=False)
+
+
+def questions_visible(user: Viewer) -> models.QuerySet[Question]:
+    if is_mediator(user):
+        return Question.objects.all()
+    org = _liaison_org(user)
+    if org is not None:
+        return Question.objects.filter(party_id=org)
+    return Question.objects.none()
+
+
+def reconsiderations_visible(user: Viewer) -> models.QuerySet[Reconsideration]:
+    if is_mediator(user):
+        return Reconsideration.objects.all()
+    org = _liaison_org(user)
+    if org is not None:
+        return Reconsideration.objects.filter(party_id=org)
+    return Reconsideration.objects.none()
+
+
+def mediators_only(model: type[models.Model]):  # type: ignore[no-untyped-def]
+    def visible(user: Viewer) -> models.QuerySet:  # type: ignore[type-arg]
+        rows = model._default_manager.all()
+        return rows if is_mediator(user) else rows.none()
+
+    return visible
 
 
 def is_monitor(user: Viewer, obj: object = None) -> bool:
@@ -94,6 +124,25 @@ def is_monitor(user: Viewer, obj: object = None) -> bool:
 
 def may_respond(user: Viewer, incident: Incident) -> bool:
     return _liaison_org(user) == incident.accused_party_id and incident.state in OPENED_STATES
+
+
+def may_answer(user: Viewer, question: Question) -> bool:
+    return _liaison_org(user) == question.party_id
+
+
+def may_reconsider(user: Viewer, incident: Incident) -> bool:
+    """A liaison of a party concerned: a filer, the accused, or a party a finding names.
+    (Which decision may be contested, and by whom exactly, the service checks.)"""
+    org = _liaison_org(user)
+    if org is None:
+        return False
+    if org == incident.accused_party_id and incident.state in OPENED_STATES:
+        return True
+    named = Q(attributed_party_id=org) | Q(territory_id=org)
+    return (
+        incident.reports.filter(filing_org_id=org).exists()
+        or incident.findings.filter(named, endorsed_at__isnull=False).exists()
+    )
 
 
 def may_change_report(user: Viewer, report: Report) -> bool:
@@ -125,14 +174,28 @@ register(
         "open": is_monitor,
         "draft-finding": is_monitor,
         "respond": may_respond,
+        "ask": is_monitor,
+        "reconsider": may_reconsider,
     },
 )
+register(Question, visible=questions_visible, actions={"answer": may_answer, "seal": is_monitor})
+register(Seal, visible=mediators_only(Seal), actions={})
+register(
+    ReportDraft,
+    visible=lambda user: (
+        ReportDraft.objects.filter(owner_id=user.pk)
+        if user.is_authenticated and role_of(user) in {"liaison", "monitor"}
+        else ReportDraft.objects.none()
+    ),
+    actions={},
+)
+register(Reconsideration, visible=reconsiderations_visible, actions={"decide": is_monitor})
 register(
     Report,
     visible=reports_visible,
-    actions={"amend": may_change_report, "withdraw": may_change_report},
+    actions={"amend": may_change_report, "withdraw": may_change_report, "seal": is_monitor},
 )
-register(Response, visible=responses_visible, actions={})
+register(Response, visible=responses_visible, actions={"seal": is_monitor})
 register(
     Finding,
     visible=findings_visible,

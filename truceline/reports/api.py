@@ -11,9 +11,17 @@ from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, PageParams, actor_of, errors
 from truceline.core.errors import Forbidden
-from truceline.policy import access_report, can, sees_reporter, visible_to
-from truceline.reports.models import Report
-from truceline.reports.services import ReportInput, report_amend, report_submit, report_withdraw
+from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
+from truceline.redaction.selectors import sealed_fields, sealed_text
+from truceline.reports.models import DraftState, Report, ReportDraft
+from truceline.reports.services import (
+    ReportInput,
+    draft_discard,
+    draft_save,
+    report_amend,
+    report_submit,
+    report_withdraw,
+)
 
 router = Router(tags=["reports"])
 
@@ -42,6 +50,7 @@ class ReportIn(Schema):
     urgent: bool = False
     sources: list[str] = Field(default_factory=list, max_length=50)
     evidence: list[str] = Field(default_factory=list, max_length=50)
+    draft: str | None = Field(None, description="the draft this report was written in")
 
     def to_input(self) -> ReportInput:
         return ReportInput(
@@ -93,7 +102,7 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
             "precision": report.location_precision,
             "place": report.place_id,
         },
-        "narrative": report.narrative,
+        "narrative": sealed_text(viewer, report, "narrative", report.narrative),
         "casualties": report.casualties,
         "urgent": report.urgent,
         "confidentiality": report.confidentiality,
@@ -109,10 +118,14 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
             "filing_party": report.filing_party_id,
             "filing_organisation": report.filing_org_id,
             "filed_by": report.filed_by.username,
-            "sources": report.sources,
+            "sources": sealed_text(viewer, report, "sources", report.sources),
             "evidence": report.evidence,
             "versions": [
-                {"number": v.number, "submitted_at": v.submitted_at, "data": v.data}
+                {
+                    "number": v.number,
+                    "submitted_at": v.submitted_at,
+                    "data": sealed_fields(viewer, report, v.data),
+                }
                 for v in report.versions.all()
             ],
         }
@@ -126,7 +139,8 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
     summary="Submit a report (a liaison for its party, a monitor as an own observation)",
 )
 def reports_submit(request: HttpRequest, payload: ReportIn) -> Status:
-    report, receipt = report_submit(actor=actor_of(request), data=payload.to_input())
+    draft = access_draft(request.user, payload.draft) if payload.draft else None
+    report, receipt = report_submit(actor=actor_of(request), data=payload.to_input(), draft=draft)
     incident = report.incident
     return Status(
         201,
@@ -192,3 +206,76 @@ def reports_withdraw(request: HttpRequest, report_id: str, payload: WithdrawIn) 
         raise Forbidden()
     report = report_withdraw(actor=actor_of(request), report=report, reason=payload.reason)
     return report_out(report, request.user)
+
+
+class DraftIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    data: dict[str, Any] = Field(description="the report as written so far; checked on submit")
+    revision: int | None = Field(None, description="the revision this edit started from")
+
+
+def draft_out(draft: ReportDraft) -> dict[str, Any]:
+    return {
+        "id": draft.id,
+        "data": draft.data,
+        "revision": draft.revision,
+        "state": draft.state,
+        "created_at": draft.created_at,
+        "updated_at": draft.updated_at,
+        "report": draft.report_id,
+    }
+
+
+@router.post(
+    "/drafts",
+    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    auth=Bearer(),
+    summary="Save a report draft on the server (private to its author)",
+)
+def drafts_create(request: HttpRequest, payload: DraftIn) -> Status:
+    return Status(201, draft_out(draft_save(actor=actor_of(request), data=payload.data)))
+
+
+@router.get(
+    "/drafts",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=Bearer(),
+    summary="The caller's open drafts, latest first",
+)
+def drafts_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, Any]:
+    qs = visible_to(request.user, ReportDraft).filter(state=DraftState.OPEN)
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {"items": [draft_out(d) for d in page], "count": qs.count()}
+
+
+@router.get(
+    "/drafts/{draft_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=Bearer(),
+)
+def drafts_get(request: HttpRequest, draft_id: str) -> dict[str, Any]:
+    return draft_out(access_draft(request.user, draft_id))
+
+
+@router.put(
+    "/drafts/{draft_id}",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Save over a draft; a stale revision answers 409 with the current one",
+)
+def drafts_update(request: HttpRequest, draft_id: str, payload: DraftIn) -> dict[str, Any]:
+    draft = access_draft(request.user, draft_id)
+    draft = draft_save(
+        actor=actor_of(request), draft=draft, data=payload.data, revision=payload.revision
+    )
+    return draft_out(draft)
+
+
+@router.post(
+    "/drafts/{draft_id}/discard",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409)},
+    auth=Bearer(),
+)
+def drafts_discard(request: HttpRequest, draft_id: str) -> dict[str, Any]:
+    draft = access_draft(request.user, draft_id)
+    return draft_out(draft_discard(actor=actor_of(request), draft=draft))

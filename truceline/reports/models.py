@@ -104,3 +104,40 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} v{self.number}"
+
+
+class DraftState(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    DISCARDED = "discarded", _("Discarded")
+
+
+def new_draft_id() -> str:
+    return new_id("DRF")
+
+
+class ReportDraft(models.Model):
+    """A report being written, saved on the server so that a bad connection loses nothing.
+
+    Private to its author (not even the mechanism reads a party's unsent draft) and not on
+    the event log: nothing is filed until it is submitted. ``revision`` lets two devices of
+    the same person notice that they overwrite each other.
+    """
+
+    id = models.CharField(max_length=16, primary_key=True, default=new_draft_id, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict)
+    revision = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=10, choices=DraftState.choices, default=DraftState.OPEN)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        indexes = [models.Index(fields=["owner", "state", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.id

@@ -1,4 +1,4 @@
-"""Submitting, amending and withdrawing reports."""
+"""Submitting, amending and withdrawing reports, and the drafts they are written in."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from truceline.accounts.models import Role, User
-from truceline.core.canonical import jsonable
-from truceline.core.errors import Forbidden, IllegalTransition, Invalid
+from truceline.core.canonical import canonical_bytes, jsonable
+from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
 from truceline.incidents.models import Incident, State
 from truceline.incidents.services import incident_withdraw_if_empty
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
-from truceline.reports.models import Report, ReportVersion
+from truceline.reports.models import DraftState, Report, ReportDraft, ReportVersion
 from truceline.scenario.models import Category, Organisation, OrganisationKind, Place
 
 CASUALTY_KINDS = ("killed", "injured")
@@ -149,14 +149,19 @@ def _receipt(event: Event) -> dict[str, Any]:
     }
 
 
-def report_submit(*, actor: User, data: ReportInput) -> tuple[Report, dict[str, Any]]:
+def report_submit(
+    *, actor: User, data: ReportInput, draft: ReportDraft | None = None
+) -> tuple[Report, dict[str, Any]]:
     """A liaison (for its own party) or a monitor (own observation) files a report; it opens a
-    new incident in the received state. Returns the report and its receipt."""
+    new incident in the received state. Returns the report and its receipt. The draft it was
+    written in, if any, is marked submitted in the same transaction."""
     if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
         raise Forbidden("only party liaisons and monitors file reports")
     values = _resolve(actor, data)
     now = timezone.now()
     with transaction.atomic():
+        if draft is not None:
+            draft = _open_draft(actor, draft)
         incident = Incident.objects.create(
             category=values["category"],
             accused_party=values["accused_party"],
@@ -193,6 +198,10 @@ def report_submit(*, actor: User, data: ReportInput) -> tuple[Report, dict[str, 
         ReportVersion.objects.create(
             report=report, number=1, submitted_at=now, data=substance, event_seq=event.seq
         )
+        if draft is not None:
+            draft.state = DraftState.SUBMITTED
+            draft.report = report
+            draft.save(update_fields=["state", "report"])
     return report, _receipt(event)
 
 
@@ -258,3 +267,59 @@ def report_withdraw(*, actor: User, report: Report, reason: str = "") -> Report:
         )
         incident_withdraw_if_empty(incident=incident, actor=actor)
     return report
+
+
+DRAFT_MAX_BYTES = 64 * 1024
+
+
+def _open_draft(actor: User, draft: ReportDraft) -> ReportDraft:
+    draft = ReportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.owner_id != actor.pk:
+        raise Forbidden()
+    if draft.state != DraftState.OPEN:
+        raise IllegalTransition(state=draft.state, action="change the draft")
+    return draft
+
+
+def draft_save(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    draft: ReportDraft | None = None,
+    revision: int | None = None,
+) -> ReportDraft:
+    """Save what the author has written so far, as it is (nothing is checked until it is
+    submitted). Saving over a newer revision than the one the author started from is a 409,
+    so that a phone and a laptop do not silently overwrite each other."""
+    if actor.role not in {Role.LIAISON, Role.MONITOR}:
+        raise Forbidden("only party liaisons and monitors file reports")
+    if len(canonical_bytes(data)) > DRAFT_MAX_BYTES:
+        raise Invalid({"data": [f"a draft holds at most {DRAFT_MAX_BYTES // 1024} KB"]})
+    now = timezone.now()
+    with transaction.atomic():
+        if draft is None:
+            return ReportDraft.objects.create(
+                owner=actor, data=data, created_at=now, updated_at=now
+            )
+        draft = _open_draft(actor, draft)
+        if revision is not None and revision != draft.revision:
+            raise ApiError(
+                "conflict",
+                "this draft was saved elsewhere since; reload it before saving",
+                extra={"revision": draft.revision},
+            )
+        draft.data = data
+        draft.revision += 1
+        draft.updated_at = now
+        draft.save(update_fields=["data", "revision", "updated_at"])
+    return draft
+
+
+def draft_discard(*, actor: User, draft: ReportDraft) -> ReportDraft:
+    """The author drops a draft; it is kept, marked discarded, and no longer offered."""
+    with transaction.atomic():
+        draft = _open_draft(actor, draft)
+        draft.state = DraftState.DISCARDED
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["state", "updated_at"])
+    return draft

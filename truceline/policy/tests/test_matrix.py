@@ -19,27 +19,32 @@ from django.db import models, transaction
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
 from truceline.core.errors import NotFound
-from truceline.findings.models import Finding
+from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import (
     FindingInput,
     finding_acknowledge,
     finding_draft,
     finding_publish,
     finding_vote,
+    reconsideration_decide,
+    reconsideration_request,
 )
-from truceline.incidents.models import Incident, Response
+from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.services import (
     incident_merge,
     incident_open,
     incident_triage,
+    question_ask,
     response_submit,
 )
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
 from truceline.policy import access, can, visible_to
 from truceline.policy.core import _VISIBILITY
-from truceline.reports.models import Report
-from truceline.reports.services import ReportInput, report_submit, report_withdraw
+from truceline.redaction.models import Seal
+from truceline.redaction.services import seal_create
+from truceline.reports.models import Report, ReportDraft
+from truceline.reports.services import ReportInput, draft_save, report_submit, report_withdraw
 from truceline.scenario import models as sm
 
 ROLES = [
@@ -105,6 +110,24 @@ finding:endorsed           view     .      Y     Y     Y     Y     Y     Y     Y
 finding:endorsed           acknowledge . Y     Y     .     .     .     .     .
 finding:endorsed           publish  .      .     .     Y     Y     .     .     .
 finding:published          view     Y      Y     Y     Y     Y     Y     Y     Y
+finding:reconsidered       view     Y      Y     Y     Y     Y     Y     Y     Y
+incident:received          ask      .      .     .     Y     Y     .     .     .
+incident:inadmissible      reconsider .    Y     .     .     .     .     .     .
+incident:published         reconsider .    Y     Y     .     .     .     .     .
+incident:reconsidered      view     Y      Y     Y     Y     Y     Y     Y     Y
+response:reopened          view     .      .     Y     Y     Y     Y     Y     Y
+report:under-verification  seal     .      .     .     Y     Y     .     .     .
+response:under-verification seal    .      .     .     Y     Y     .     .     .
+question:pakistan          view     .      Y     .     Y     Y     Y     Y     Y
+question:pakistan          answer   .      Y     .     .     .     .     .     .
+question:pakistan          seal     .      .     .     Y     Y     .     .     .
+question:afghanistan       view     .      .     Y     Y     Y     Y     Y     Y
+question:afghanistan       answer   .      .     Y     .     .     .     .     .
+reconsideration:pakistan   view     .      Y     .     Y     Y     Y     Y     Y
+reconsideration:pakistan   decide   .      .     .     Y     Y     .     .     .
+seal                       view     .      .     .     Y     Y     Y     Y     Y
+draft:pk-liaison           view     .      Y     .     .     .     .     .     .
+draft:qa-monitor           view     .      .     .     Y     .     .     .     .
 """
 
 
@@ -198,7 +221,22 @@ def make_incident(
     return incident
 
 
+def _reconsidered(people: dict[str, User]) -> Incident:
+    """Published, then reopened on Afghanistan's request: its first finding is superseded."""
+    incident = make_incident(people, "published")
+    request = reconsideration_request(
+        incident=incident, actor=people["af-liaison"], reasons="New evidence."
+    )
+    reconsideration_decide(
+        request=request, actor=people["qa-monitor"], accept=True, reasons="Worth a look."
+    )
+    incident.refresh_from_db()
+    return incident
+
+
 def _finding(people: dict[str, User], status: str) -> Finding:
+    if status == "reconsidered":
+        return _reconsidered(people).findings.get()
     if status == "superseded":
         incident = make_incident(people, "finding-drafted")
         old = incident.findings.get()
@@ -210,6 +248,11 @@ def _finding(people: dict[str, User], status: str) -> Finding:
 
 
 def _response(people: dict[str, User], state: str) -> Response:
+    if state == "reopened":  # answered after a publication: not public until published again
+        incident = _reconsidered(people)
+        return response_submit(
+            incident=incident, actor=people["af-liaison"], text="Still denied.", evidence=[]
+        )
     incident = make_incident(people, "under-verification")
     response = response_submit(
         incident=incident, actor=people["af-liaison"], text="Denied.", evidence=[]
@@ -225,8 +268,39 @@ def _response(people: dict[str, User], state: str) -> Response:
     return response
 
 
+def _question(people: dict[str, User], party: str) -> Question:
+    incident = make_incident(people, "under-verification")
+    return question_ask(
+        incident=incident, actor=people["qa-monitor"], party=party, text="Which unit fired?"
+    )
+
+
+def _reconsideration(people: dict[str, User], party: str) -> Reconsideration:
+    incident = make_incident(people, "inadmissible")
+    return reconsideration_request(
+        incident=incident, actor=people["pk-liaison"], reasons="It is not a duplicate."
+    )
+
+
+def _seal(people: dict[str, User], key: str) -> Seal:
+    report = make_incident(people, "received").reports.get()
+    return seal_create(
+        actor=people["qa-monitor"],
+        target=report,
+        field="narrative",
+        passage="Mortar",
+        reason="test",
+    )
+
+
 BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
-    "incident": make_incident,
+    "incident": lambda people, state: (
+        _reconsidered(people) if state == "reconsidered" else make_incident(people, state)
+    ),
+    "question": _question,
+    "reconsideration": _reconsideration,
+    "seal": _seal,
+    "draft": lambda people, key: draft_save(actor=people[key], data={"narrative": "half"}),
     "report": lambda people, state: make_incident(people, state).reports.get(),
     "report-mechanism": lambda people, state: make_incident(
         people, state, "mechanism"
@@ -262,6 +336,10 @@ MODEL_OF_KIND = {
     "report-mechanism": Report,
     "response": Response,
     "finding": Finding,
+    "question": Question,
+    "reconsideration": Reconsideration,
+    "seal": Seal,
+    "draft": ReportDraft,
 }
 
 
