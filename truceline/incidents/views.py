@@ -10,23 +10,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from truceline.accounts.models import Role, User
-from truceline.core.errors import ApiError, NotFound
+from truceline.core.errors import ApiError, Invalid, NotFound
 from truceline.findings import services as findings
-from truceline.findings.models import Finding, FindingStatus
+from truceline.findings.models import Finding, FindingStatus, Reconsideration
 from truceline.incidents import services
+from truceline.incidents.api import question_out, response_out
 from truceline.incidents.forms import FindingForm, ReportForm
-from truceline.incidents.models import Response
+from truceline.incidents.models import Question, Response
 from truceline.incidents.selectors import incident_timeline
-from truceline.policy import access_finding, access_incident, can, visible_to
+from truceline.policy import access_draft, access_finding, access_incident, can, visible_to
+from truceline.redaction.models import SEALABLE
+from truceline.redaction.services import seal_create
 from truceline.reports.api import report_out
-from truceline.reports.models import Report
-from truceline.reports.services import ReportInput, report_submit
+from truceline.reports.models import Report, ReportDraft
+from truceline.reports.services import ReportInput, draft_save, report_submit
 
 
 def _incident_or_404(user: Any, incident_id: str) -> Any:
@@ -36,10 +41,43 @@ def _incident_or_404(user: Any, incident_id: str) -> Any:
         raise Http404 from exc
 
 
+def _draft_of(request: HttpRequest, draft_id: str) -> ReportDraft | None:
+    if not draft_id:
+        return None
+    try:
+        return access_draft(request.user, draft_id)  # type: ignore[no-any-return]
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _save_draft(request: HttpRequest) -> ReportDraft:
+    """What the form holds now, saved as it is (checked only when submitted)."""
+    data = {name: request.POST.get(name, "") for name in ReportForm.base_fields}
+    revision = request.POST.get("revision", "")
+    return draft_save(
+        actor=request.user,  # type: ignore[arg-type]
+        data=data,
+        draft=_draft_of(request, request.POST.get("draft", "")),
+        revision=int(revision) if revision.isdigit() else None,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None)
+    """File a report. "Save draft" (and the page's autosave) keep it on the server."""
+    draft = _draft_of(request, request.GET.get("draft", "") or request.POST.get("draft", ""))
+    if request.method == "POST" and "save_draft" in request.POST:
+        try:
+            draft = _save_draft(request)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Draft saved on the server."))
+        url = reverse("incidents:report_new")
+        return redirect(f"{url}?draft={draft.id}" if draft else url)
+    initial = draft.data if draft is not None and request.method == "GET" else None
+    form = ReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         casualties = {
@@ -63,7 +101,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             evidence=[],
         )
         try:
-            report, receipt = report_submit(actor=request.user, data=data)  # type: ignore[arg-type]
+            report, receipt = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
         except ApiError as exc:
             _errors_to_form(form, exc)
         else:
@@ -73,8 +111,25 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 % {"id": report.id, "seq": receipt["seq"]},
             )
             return redirect("incidents:detail", incident_id=report.incident_id)
-    return render(
-        request, "incidents/report_new.html", {"form": form}, status=422 if form.errors else 200
+    context = {"form": form, "draft": draft}
+    return render(request, "incidents/report_new.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def draft_autosave(request: HttpRequest) -> JsonResponse:
+    """The report form's background save: JSON, in the API's error shape when refused."""
+    try:
+        draft = _save_draft(request)
+    except ApiError as exc:
+        return JsonResponse(exc.body(), status=exc.status)
+    saved = timezone.localtime(draft.updated_at).strftime("%H:%M:%S")
+    return JsonResponse(
+        {
+            "id": draft.id,
+            "revision": draft.revision,
+            "message": _("Draft saved on the server at %(time)s.") % {"time": saved},
+        }
     )
 
 
@@ -87,10 +142,25 @@ def _errors_to_form(form: Any, exc: ApiError) -> None:
             form.add_error(field, msg if field else f"{path}: {msg}")
 
 
-@require_http_methods(["GET"])
-def incident_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
+def err_of(failed: str | None, exc: ApiError | None) -> dict[str, dict[str, str]]:
+    """A refusal as ``{action: {field: message, "all": message}}`` for the templates."""
+    if not failed or exc is None:
+        return {}
+    fields = {k.split(".")[-1].split("[")[0]: "; ".join(v) for k, v in exc.fields.items()}
+    return {failed: {**fields, "all": exc.message}}
+
+
+def _detail(
+    request: HttpRequest,
+    incident: Any,
+    *,
+    failed: str | None = None,
+    exc: ApiError | None = None,
+    finding_form: FindingForm | None = None,
+) -> HttpResponse:
+    """The incident page. After a refused step it is shown again with the refusal at the
+    fields of the form that failed (``err.<action>.<field>``) and what was typed kept."""
     user = request.user
-    incident = _incident_or_404(user, incident_id)
     reports = [report_out(r, user) for r in visible_to(user, Report).filter(incident=incident)]
     found = list(
         visible_to(user, Finding)
@@ -103,20 +173,40 @@ def incident_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
         f.may_vote = f.status == FindingStatus.DRAFT and can(user, "vote", f)  # type: ignore[attr-defined]
         f.may_ack = f.status == FindingStatus.ENDORSED and can(user, "acknowledge", f)  # type: ignore[attr-defined]
         f.may_publish = f.status == FindingStatus.ENDORSED and can(user, "publish", f)  # type: ignore[attr-defined]
+    for f in found:
+        f.err = next((v for k, v in err_of(failed, exc).items() if k.endswith(f.id)), {})  # type: ignore[attr-defined]
+    questions = visible_to(user, Question).filter(incident=incident).select_related("party")
     context = {
         "incident": incident,
         "reports": reports,
-        "responses": visible_to(user, Response).filter(incident=incident),
+        "responses": [
+            response_out(r, user)
+            for r in visible_to(user, Response).filter(incident=incident).select_related("party")
+        ],
+        "questions": [
+            (q, question_out(q, user), can(user, "answer", q) and q.answered_at is None)
+            for q in questions
+        ],
+        "reconsiderations": visible_to(user, Reconsideration).filter(incident=incident),
         "findings": found,
         "timeline": incident_timeline(incident, user),
         "may": {
             a: can(user, a, incident)
-            for a in ("triage", "assign", "open", "respond", "draft-finding")
+            for a in ("triage", "assign", "open", "respond", "draft-finding", "ask", "reconsider")
         },
+        "askable": sorted(services.parties_askable(incident)),
+        "sealable": SEALABLE,
         "monitors": User.objects.filter(role=Role.MONITOR, is_active=True),
-        "finding_form": FindingForm(),
+        "finding_form": finding_form or FindingForm(),
+        "err": err_of(failed, exc),
+        "posted": request.POST if failed else {},
     }
-    return render(request, "incidents/detail.html", context)
+    return render(request, "incidents/detail.html", context, status=exc.status if exc else 200)
+
+
+@require_http_methods(["GET"])
+def incident_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
+    return _detail(request, _incident_or_404(request.user, incident_id))
 
 
 def _triage(request: HttpRequest, incident: Any) -> None:
@@ -131,7 +221,7 @@ def _triage(request: HttpRequest, incident: Any) -> None:
 def _assign(request: HttpRequest, incident: Any) -> None:
     assignee = User.objects.filter(username=request.POST.get("assignee", "")).first()
     if assignee is None:
-        raise ApiError("invalid", _("Choose a monitor."), fields={"assignee": ["required"]})
+        raise Invalid({"assignee": [_("choose a monitor")]})
     services.incident_assign(incident=incident, actor=request.user, assignee=assignee)  # type: ignore[arg-type]
 
 
@@ -149,36 +239,99 @@ def _respond(request: HttpRequest, incident: Any) -> None:
     )
 
 
-def _draft(request: HttpRequest, incident: Any) -> None:
-    form = FindingForm(request.POST)
-    if not form.is_valid():
-        raise ApiError(
-            "invalid",
-            _("Check the finding's fields."),
-            fields={k: [str(m) for m in v] for k, v in form.errors.items()},
-        )
-    d = form.cleaned_data
-    findings.finding_draft(
+def _ask(request: HttpRequest, incident: Any) -> None:
+    services.question_ask(
         incident=incident,
         actor=request.user,  # type: ignore[arg-type]
-        data=findings.FindingInput(
-            determination=d["determination"],
-            confidence=d["confidence"],
-            grade=d["grade"],
-            actor=d["actor"],
-            territory=d["territory"].pk if d["territory"] else None,
-            intent=d["intent"],
-            clauses=[c.pk for c in d["clauses"]],
-            summary=d["summary"],
-            evidence=[],
-        ),
+        party=request.POST.get("party", ""),
+        text=request.POST.get("text", ""),
     )
 
 
-def _error_message(request: HttpRequest, exc: ApiError) -> None:
-    """A service's refusal as a message at the top of the page, with its field messages."""
-    detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
-    messages.error(request, f"{exc.message} {detail}".strip())
+def _answer(request: HttpRequest, incident: Any) -> None:
+    question = (
+        visible_to(request.user, Question)
+        .filter(pk=request.POST.get("question", ""), incident=incident)
+        .first()
+    )
+    if question is None:
+        raise NotFound()
+    services.question_answer(
+        question=question,
+        actor=request.user,  # type: ignore[arg-type]
+        text=request.POST.get("answer", ""),
+    )
+
+
+def _reconsider(request: HttpRequest, incident: Any) -> None:
+    findings.reconsideration_request(
+        incident=incident,
+        actor=request.user,  # type: ignore[arg-type]
+        reasons=request.POST.get("reasons", ""),
+    )
+
+
+def _decide(request: HttpRequest, incident: Any) -> None:
+    made = (
+        visible_to(request.user, Reconsideration)
+        .filter(pk=request.POST.get("reconsideration", ""), incident=incident)
+        .first()
+    )
+    if made is None:
+        raise NotFound()
+    findings.reconsideration_decide(
+        request=made,
+        actor=request.user,  # type: ignore[arg-type]
+        accept=request.POST.get("accept") == "yes",
+        reasons=request.POST.get("reasons", ""),
+    )
+
+
+def _seal(request: HttpRequest, incident: Any) -> None:
+    kind = request.POST.get("object_type", "")
+    model = {"report": Report, "response": Response, "question": Question}.get(kind)
+    if model is None:
+        raise Invalid({"object_type": [_("choose what to seal")]})
+    target = (
+        visible_to(request.user, model)
+        .filter(pk=request.POST.get("object_id", ""), incident=incident)
+        .first()
+    )
+    if target is None:
+        raise NotFound()
+    seal_create(
+        actor=request.user,  # type: ignore[arg-type]
+        target=target,
+        field=request.POST.get("field", ""),
+        passage=request.POST.get("passage", ""),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+def _finding_form(request: HttpRequest) -> findings.FindingInput:
+    form = FindingForm(request.POST)
+    if not form.is_valid():
+        raise Invalid({k: [str(m) for m in v] for k, v in form.errors.items()})
+    d = form.cleaned_data
+    return findings.FindingInput(
+        determination=d["determination"],
+        confidence=d["confidence"],
+        grade=d["grade"],
+        actor=d["actor"],
+        territory=d["territory"].pk if d["territory"] else None,
+        intent=d["intent"],
+        clauses=[c.pk for c in d["clauses"]],
+        summary=d["summary"],
+        evidence=[],
+    )
+
+
+def _draft(request: HttpRequest, incident: Any) -> None:
+    findings.finding_draft(
+        incident=incident,
+        actor=request.user,  # type: ignore[arg-type]
+        data=_finding_form(request),
+    )
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Any], None]] = {
@@ -187,6 +340,11 @@ ACTIONS: dict[str, Callable[[HttpRequest, Any], None]] = {
     "open": _open,
     "respond": _respond,
     "finding": _draft,
+    "ask": _ask,
+    "answer": _answer,
+    "reconsider": _reconsider,
+    "decide": _decide,
+    "seal": _seal,
 }
 
 
@@ -199,9 +357,12 @@ def incident_action(request: HttpRequest, incident_id: str, action: str) -> Http
         raise Http404
     try:
         handler(request, incident)
+    except NotFound as exc:
+        raise Http404 from exc
     except ApiError as exc:
-        _error_message(request, exc)
-        return redirect("incidents:detail", incident_id=incident.id)
+        incident.refresh_from_db()
+        form = FindingForm(request.POST) if action == "finding" else None
+        return _detail(request, incident, failed=action, exc=exc, finding_form=form)
     messages.success(request, _("Done."))
     return redirect("incidents:detail", incident_id=incident.id)
 
@@ -232,7 +393,6 @@ def finding_action(request: HttpRequest, finding_id: str, action: str) -> HttpRe
         else:
             findings.finding_publish(finding=finding, actor=actor)  # type: ignore[arg-type]
     except ApiError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("Done."))
+        return _detail(request, finding.incident, failed=f"{action}-{finding.id}", exc=exc)
+    messages.success(request, _("Done."))
     return redirect("incidents:detail", incident_id=finding.incident_id)

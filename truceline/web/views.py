@@ -9,9 +9,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from truceline.findings.models import Finding, FindingStatus
-from truceline.incidents.models import Incident, State
+from truceline.findings.models import Decision, Finding, FindingStatus, Reconsideration
+from truceline.incidents.models import WORKING_STATES, Incident, Question, State
 from truceline.policy import role_of, visible_to
+from truceline.redaction.selectors import sealed_text
+from truceline.reports.models import DraftState, ReportDraft
 
 HOME_TEMPLATES = {
     "public": "web/home_public.html",
@@ -36,6 +38,11 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
             "to_acknowledge": findings.filter(status=FindingStatus.ENDORSED).exclude(
                 acknowledgements__party_id=org
             )[:50],
+            "questions": [
+                (q, sealed_text(user, q, "text", q.text))
+                for q in visible_to(user, Question).filter(answered_at__isnull=True)[:50]
+            ],
+            "drafts": visible_to(user, ReportDraft).filter(state=DraftState.OPEN)[:20],
         }
     if role == "monitor":
         return {
@@ -44,6 +51,13 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
                 state__in=[State.TRIAGED, State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
             )[:50],
             "to_publish": findings.filter(status=FindingStatus.ENDORSED)[:50],
+            "reconsiderations": visible_to(user, Reconsideration)
+            .filter(decision=Decision.PENDING)
+            .select_related("party")[:50],
+            "answers": visible_to(user, Question)
+            .filter(answered_at__isnull=False, incident__state__in=WORKING_STATES)
+            .order_by("-answered_at")[:20],
+            "drafts": visible_to(user, ReportDraft).filter(state=DraftState.OPEN)[:20],
         }
     if role == "signatory":
         return {
@@ -63,7 +77,11 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
             history.append(earlier)
             earlier = earlier.supersedes
         finding.history = history  # type: ignore[attr-defined]
-    return {"published": published}
+    # Published, then reopened on a reconsideration: still shown, marked, until replaced.
+    reopened = findings.filter(published_at__isnull=False, status=FindingStatus.SUPERSEDED).exclude(
+        superseded_by__status=FindingStatus.PUBLISHED
+    )
+    return {"published": published, "reopened": reopened[:50]}
 
 
 @require_GET
