@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +18,20 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 def test_story(page) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "pk-liaison")
     page.get_by_role("link", name="File a report").click()
+    check_accessibility(page)
+    # Half-written, saved on the server, then finished from the saved draft.
+    page.get_by_label("What happened").fill("Militants attacked a post near Torkham.")
+    page.get_by_role("button", name="Save draft").click()
+    assert page.get_by_text("Draft saved on the server").first.is_visible()
+    assert page.get_by_label("What happened").input_value().startswith("Militants attacked")
     page.get_by_label("Category").select_option("militant-attack")
     page.get_by_label("Accused party").select_option("afghanistan")
     page.get_by_label("When (UTC)").fill("2025-11-02T04:30")
     page.get_by_label("Latitude").fill("34.11")
     page.get_by_label("Longitude").fill("71.09")
-    page.get_by_label("What happened").fill("Militants attacked a post near Torkham.")
+    page.get_by_label("What happened").fill(
+        "Militants attacked a post near Torkham. Witness: Gul Khan."
+    )
     page.get_by_label("Sources (one per line)").fill("Post commander")
     page.get_by_label("Urgent: firing is still going on").check()
     page.get_by_role("button", name="Submit report").click()
@@ -33,12 +41,35 @@ def test_story(page) -> None:  # type: ignore[no-untyped-def]
 
     sign_in(page, "qa-monitor")
     page.goto(f"/incidents/{incident}/")
+    # Inadmissible without a reason: refused at the field, nothing changes.
+    page.get_by_label("Inadmissible", exact=True).check()
     page.get_by_role("button", name="Record triage").click()
+    assert page.locator("#reason-err").is_visible()
+    check_accessibility(page)
+    page.get_by_label("Admissible", exact=True).check()
+    page.get_by_role("button", name="Record triage").click()
+    page.get_by_label("Question", exact=True).fill("How many attackers crossed?")
+    page.get_by_role("button", name="Send question").click()
+    page.locator("details.seal").first.locator("summary").click()
+    page.get_by_label("Words to seal (empty: the whole field)").first.fill("Gul Khan")
+    page.get_by_label("Whom or what the seal protects").first.fill("a witness")
+    page.get_by_role("button", name="Seal", exact=True).first.click()
     page.get_by_role("button", name="Open verification and share with the accused party").click()
+    check_accessibility(page)
+
+    sign_in(page, "pk-liaison")
+    page.get_by_role("link", name=incident).first.click()
+    page.get_by_label("Your answer").fill("About twenty.")
+    page.get_by_role("button", name="Send answer").click()
+    assert page.get_by_text("About twenty.").is_visible()
+    assert "Gul Khan" not in page.content()  # sealed for the filer too
 
     sign_in(page, "af-liaison")
     page.goto(f"/incidents/{incident}/")
     assert "pk-liaison" not in page.content() and "Post commander" not in page.content()
+    assert "Gul Khan" not in page.content() and "[sealed]" in page.content()
+    assert "How many attackers" not in page.content()  # the question was to Pakistan
+    check_accessibility(page)
     page.get_by_label("Your answer").fill("The attackers are Pakistani nationals.")
     page.get_by_role("button", name="Send answer").click()
 
@@ -86,3 +117,4 @@ def test_story(page) -> None:  # type: ignore[no-untyped-def]
     page.goto("/")
     assert page.get_by_text("Revised: likely an attack from Afghan territory.").is_visible()
     assert page.get_by_text("Attribution is not established.").is_visible()
+    check_accessibility(page)
