@@ -42,7 +42,7 @@ class Page(Schema, Generic[T]):
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31 - 1)  # beyond, databases overflow (found by fuzzing)
 
 
 def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:

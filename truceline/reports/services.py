@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from truceline.accounts.models import Role, User
-from truceline.core.canonical import canonical_bytes, jsonable
+from truceline.core.canonical import jsonable
 from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
 from truceline.incidents.models import Incident, State
 from truceline.incidents.services import incident_withdraw_if_empty
@@ -293,7 +294,11 @@ def draft_save(
     so that a phone and a laptop do not silently overwrite each other."""
     if actor.role not in {Role.LIAISON, Role.MONITOR}:
         raise Forbidden("only party liaisons and monitors file reports")
-    if len(canonical_bytes(data)) > DRAFT_MAX_BYTES:
+    try:
+        size = len(json.dumps(data, allow_nan=False).encode())
+    except ValueError as exc:
+        raise Invalid({"data": ["not plain JSON (NaN or Infinity)"]}) from exc
+    if size > DRAFT_MAX_BYTES:
         raise Invalid({"data": [f"a draft holds at most {DRAFT_MAX_BYTES // 1024} KB"]})
     now = timezone.now()
     with transaction.atomic():
