@@ -7,7 +7,7 @@ import logging
 import zoneinfo
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -76,4 +76,34 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+_NUL_MARKS = (b"\x00", b"\\u0000", b"%00")
+
+
+class RejectNulMiddleware:
+    """Text with a NUL character is refused at the door (400): PostgreSQL cannot store it,
+    and no field of ours has a use for it. Query strings, JSON and form bodies are checked;
+    of a multipart body, the text fields only (files are bytes)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "").encode()
+        body = b""
+        fields_nul = False
+        try:
+            if request.content_type == "multipart/form-data":  # the files are not text
+                fields_nul = any("\x00" in v for vs in request.POST.lists() for v in vs[1])
+            else:
+                body = request.body
+        except RequestDataTooBig:
+            return self.get_response(request)  # answered 413 further in
+        if fields_nul or any(m in part.lower() for part in (query, body) for m in _NUL_MARKS):
+            message = "The request contains a NUL character, which no field accepts."
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse(error_body("bad-request", message), status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

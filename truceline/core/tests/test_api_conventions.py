@@ -97,3 +97,12 @@ def test_identifiers_are_random_and_opaque() -> None:
     for value in list(made)[:50]:
         assert ids.looks_like("INC", value)
         assert not any(c in value[4:] for c in "ILOU")
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_at_the_door(api, login) -> None:  # type: ignore[no-untyped-def]
+    status, body = api.post("/drafts", {"data": {"narrative": "a\x00b"}}, as_="pk-liaison")
+    assert status == 400 and body["error"]["code"] == "bad-request"
+    assert api.get("/incidents?state=%00", as_="qa-monitor")[0] == 400
+    page = login("pk-liaison").post("/reports/new/", {"narrative": "a\x00b", "save_draft": "1"})
+    assert page.status_code == 400

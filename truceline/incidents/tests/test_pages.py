@@ -130,3 +130,28 @@ def test_report_form_saves_drafts_and_submits_from_one(people) -> None:  # type:
     )
     assert filed.status_code == 302, filed.content.decode()[:2000]
     assert "Shots near the gate" not in liaison.get("/").content.decode().split("Your filings")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["received", "under-verification", "published"])
+def test_no_form_answers_garbage_with_a_500(people, state: str) -> None:  # type: ignore[no-untyped-def]
+    from truceline.incidents.views import ACTIONS
+
+    incident = make_incident(people, state)
+    garbage = [
+        {},
+        {"admissible": "maybe", "party": "nowhere", "question": "QST-x", "reconsideration": "x"},
+        {
+            "object_type": "report",
+            "object_id": "RPT-zzz",
+            "field": "narrative",
+            "text": "x" * 30000,
+        },
+        {"accept": "yes", "reasons": "\x00", "determination": "??", "summary": ""},
+    ]
+    for username in ("qa-monitor", "pk-liaison", "af-liaison"):
+        client = as_(people, username)
+        for action in ACTIONS:
+            for data in garbage:
+                status = post(client, incident, action, **data).status_code
+                assert status in {302, 400, 403, 404, 409, 422}, (username, action, data, status)
