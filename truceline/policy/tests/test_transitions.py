@@ -23,47 +23,88 @@ from truceline.findings.models import Finding, Reconsideration
 from truceline.incidents import services as inc
 from truceline.incidents.models import Incident
 from truceline.policy import access
-from truceline.policy.tests.test_matrix import FINDING, ROLES, _reconsideration, make_incident
+from truceline.policy.tests.test_matrix import (
+    FINDING,
+    ROLES,
+    _finding,
+    _reconsideration,
+    make_incident,
+)
 
 INCIDENT_TABLE = """
 # state              action        public pk-li af-li qa-mo tr-mo qa-si tr-si admin
-received             triage        404    403   404   ok    ok    403   403   403
-received             assign        404    403   404   ok    ok    403   403   403
-received             merge         404    403   404   ok    ok    403   403   403
-received             open          404    403   404   409   409   403   403   403
-received             ask           404    403   404   ok    ok    403   403   403
-received             respond       404    403   404   403   403   403   403   403
-received             draft-finding 404    403   404   409   409   403   403   403
-received             reconsider    404    409   404   403   403   403   403   403
-triaged              triage        404    403   404   409   409   403   403   403
-triaged              merge         404    403   404   ok    ok    403   403   403
-triaged              open          404    403   404   ok    ok    403   403   403
-triaged              respond       404    403   404   403   403   403   403   403
-triaged              draft-finding 404    403   404   409   409   403   403   403
-inadmissible         assign        404    403   404   409   409   403   403   403
-inadmissible         ask           404    403   404   409   409   403   403   403
-inadmissible         reconsider    404    ok    404   403   403   403   403   403
-withdrawn            triage        404    403   404   409   409   403   403   403
-withdrawn            reconsider    404    409   404   403   403   403   403   403
-merged               triage        404    404   404   409   409   403   403   403
-merged               open          404    404   404   409   409   403   403   403
-under-verification   triage        404    403   403   409   409   403   403   403
-under-verification   open          404    403   403   409   409   403   403   403
-under-verification   respond       404    403   ok    403   403   403   403   403
-under-verification   draft-finding 404    403   403   ok    ok    403   403   403
-under-verification   ask           404    403   403   ok    ok    403   403   403
-under-verification   merge         404    403   403   409   409   403   403   403
-under-verification   reconsider    404    409   409   403   403   403   403   403
-finding-drafted      respond       404    403   ok    403   403   403   403   403
-finding-drafted      draft-finding 404    403   403   ok    ok    403   403   403
-finding-drafted      assign        404    403   403   ok    ok    403   403   403
-endorsed             respond       404    403   409   403   403   403   403   403
-endorsed             draft-finding 404    403   403   409   409   403   403   403
-endorsed             ask           404    403   403   409   409   403   403   403
-published            respond       403    403   409   403   403   403   403   403
-published            assign        403    403   403   409   409   403   403   403
-published            draft-finding 403    403   403   409   409   403   403   403
-published            reconsider    403    ok    ok    403   403   403   403   403
+received             triage        404   403   404   ok    ok    403   403   403
+received             assign        404   403   404   ok    ok    403   403   403
+received             merge         404   403   404   ok    ok    403   403   403
+received             open          404   403   404   409   409   403   403   403
+received             ask           404   403   404   ok    ok    403   403   403
+received             respond       404   403   404   403   403   403   403   403
+received             draft-finding 404   403   404   409   409   403   403   403
+received             reconsider    404   409   404   403   403   403   403   403
+triaged              triage        404   403   404   409   409   403   403   403
+triaged              assign        404   403   404   ok    ok    403   403   403
+triaged              merge         404   403   404   ok    ok    403   403   403
+triaged              open          404   403   404   ok    ok    403   403   403
+triaged              ask           404   403   404   ok    ok    403   403   403
+triaged              respond       404   403   404   403   403   403   403   403
+triaged              draft-finding 404   403   404   409   409   403   403   403
+triaged              reconsider    404   409   404   403   403   403   403   403
+inadmissible         triage        404   403   404   409   409   403   403   403
+inadmissible         assign        404   403   404   409   409   403   403   403
+inadmissible         merge         404   403   404   409   409   403   403   403
+inadmissible         open          404   403   404   409   409   403   403   403
+inadmissible         ask           404   403   404   409   409   403   403   403
+inadmissible         respond       404   403   404   403   403   403   403   403
+inadmissible         draft-finding 404   403   404   409   409   403   403   403
+inadmissible         reconsider    404   ok    404   403   403   403   403   403
+withdrawn            triage        404   403   404   409   409   403   403   403
+withdrawn            assign        404   403   404   409   409   403   403   403
+withdrawn            merge         404   403   404   409   409   403   403   403
+withdrawn            open          404   403   404   409   409   403   403   403
+withdrawn            ask           404   403   404   409   409   403   403   403
+withdrawn            respond       404   403   404   403   403   403   403   403
+withdrawn            draft-finding 404   403   404   409   409   403   403   403
+withdrawn            reconsider    404   409   404   403   403   403   403   403
+merged               triage        404   404   404   409   409   403   403   403
+merged               assign        404   404   404   409   409   403   403   403
+merged               merge         404   404   404   409   409   403   403   403
+merged               open          404   404   404   409   409   403   403   403
+merged               ask           404   404   404   409   409   403   403   403
+merged               respond       404   404   404   403   403   403   403   403
+merged               draft-finding 404   404   404   409   409   403   403   403
+merged               reconsider    404   404   404   403   403   403   403   403
+under-verification   triage        404   403   403   409   409   403   403   403
+under-verification   assign        404   403   403   ok    ok    403   403   403
+under-verification   merge         404   403   403   409   409   403   403   403
+under-verification   open          404   403   403   409   409   403   403   403
+under-verification   ask           404   403   403   ok    ok    403   403   403
+under-verification   respond       404   403   ok    403   403   403   403   403
+under-verification   draft-finding 404   403   403   ok    ok    403   403   403
+under-verification   reconsider    404   409   409   403   403   403   403   403
+finding-drafted      triage        404   403   403   409   409   403   403   403
+finding-drafted      assign        404   403   403   ok    ok    403   403   403
+finding-drafted      merge         404   403   403   409   409   403   403   403
+finding-drafted      open          404   403   403   409   409   403   403   403
+finding-drafted      ask           404   403   403   ok    ok    403   403   403
+finding-drafted      respond       404   403   ok    403   403   403   403   403
+finding-drafted      draft-finding 404   403   403   ok    ok    403   403   403
+finding-drafted      reconsider    404   409   409   403   403   403   403   403
+endorsed             triage        404   403   403   409   409   403   403   403
+endorsed             assign        404   403   403   ok    ok    403   403   403
+endorsed             merge         404   403   403   409   409   403   403   403
+endorsed             open          404   403   403   409   409   403   403   403
+endorsed             ask           404   403   403   409   409   403   403   403
+endorsed             respond       404   403   409   403   403   403   403   403
+endorsed             draft-finding 404   403   403   409   409   403   403   403
+endorsed             reconsider    404   409   409   403   403   403   403   403
+published            triage        403   403   403   409   409   403   403   403
+published            assign        403   403   403   409   409   403   403   403
+published            merge         403   403   403   409   409   403   403   403
+published            open          403   403   403   409   409   403   403   403
+published            ask           403   403   403   409   409   403   403   403
+published            respond       403   403   409   403   403   403   403   403
+published            draft-finding 403   403   403   409   409   403   403   403
+published            reconsider    403   ok    ok    403   403   403   403   403
 """
 
 FINDING_TABLE = """
@@ -77,6 +118,9 @@ endorsed             publish       404    403   403   ok    ok    403   403   40
 published            vote          403    403   403   403   403   409   409   403
 published            acknowledge   403    409   409   403   403   403   403   403
 published            publish       403    403   403   409   409   403   403   403
+superseded           vote          404    404   404   403   403   409   409   403
+superseded           acknowledge   404    404   404   403   403   403   403   403
+superseded           publish       404    404   404   409   409   403   403   403
 """
 
 RECONSIDERATION_TABLE = """
@@ -165,10 +209,9 @@ def test_incident_steps(people: dict[str, User], state: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", ["draft", "endorsed", "published"])
+@pytest.mark.parametrize("status", ["draft", "endorsed", "published", "superseded"])
 def test_finding_steps(people: dict[str, User], status: str) -> None:
-    state = {"draft": "finding-drafted", "endorsed": "endorsed", "published": "published"}
-    finding = make_incident(people, state[status]).findings.get()
+    finding = _finding(people, status)
     actions: dict[str, Callable[..., Any]] = {
         "vote": lambda f, u: fs.finding_vote(finding=f, actor=u, vote="endorse", reasons=""),
         "acknowledge": lambda f, u: fs.finding_acknowledge(finding=f, actor=u),
