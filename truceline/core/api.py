@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -45,9 +46,12 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0, le=2**31 - 1)  # beyond, databases overflow (found by fuzzing)
 
 
-def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:
-    """``{"items", "count"}`` for one page of a queryset."""
-    return {"items": list(qs[params.offset : params.offset + params.limit]), "count": qs.count()}
+def paginate(
+    qs: QuerySet[Any], params: PageParams, shape: Callable[[Any], Any] | None = None
+) -> dict[str, Any]:
+    """``{"items", "count"}`` for one page of a queryset, each item through ``shape``."""
+    page = qs[params.offset : params.offset + params.limit]
+    return {"items": [shape(x) for x in page] if shape else list(page), "count": qs.count()}
 
 
 class BearerAuth(AuthBase):

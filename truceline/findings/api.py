@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors
+from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.findings import services
 from truceline.findings.models import Finding, Reconsideration, SigningKey
 from truceline.policy import (
@@ -152,8 +152,7 @@ def findings_list(request: HttpRequest, filters: Query[FindingFilters]) -> dict[
     qs = visible_to(request.user, Finding).prefetch_related("votes", "acknowledgements")
     if filters.status:
         qs = qs.filter(status=filters.status)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [finding_out(f, request.user) for f in page], "count": qs.count()}
+    return paginate(qs, filters, lambda f: finding_out(f, request.user))
 
 
 @router.get(
@@ -268,8 +267,7 @@ def incidents_reconsider(request: HttpRequest, incident_id: str, payload: Recons
 def reconsiderations_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, Any]:
     qs = visible_to(request.user, Reconsideration).select_related("requested_by", "decided_by")
     qs = qs.order_by(F("decided_at").asc(nulls_first=True), "requested_at", "id")
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [reconsideration_out(r, request.user) for r in page], "count": qs.count()}
+    return paginate(qs, filters, lambda r: reconsideration_out(r, request.user))
 
 
 @router.post(

@@ -24,7 +24,7 @@ from truceline.findings.models import (
     VoteChoice,
 )
 from truceline.incidents.models import Incident, State
-from truceline.incidents.services import _step
+from truceline.incidents.services import _step, filing_parties
 from truceline.ledger.services import event_append
 from truceline.policy import can
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Scenario
@@ -56,11 +56,7 @@ def _log(actor: User | None, kind: str, finding: Finding, **payload: object) -> 
 def parties_concerned(finding: Finding) -> set[str]:
     """Every filing party, the accused party, and any party named in the attribution."""
     incident = finding.incident
-    filers = set(
-        incident.reports.filter(filing_org__kind=OrganisationKind.PARTY).values_list(
-            "filing_org_id", flat=True
-        )
-    )
+    filers = filing_parties(incident)
     named = {p for p in (finding.attributed_party_id, finding.territory_id) if p}
     return filers | {incident.accused_party_id} | named
 
@@ -324,12 +320,7 @@ def _requesting_parties(incident: Incident) -> tuple[str, Finding | None, set[st
     """What may be contested now, and by which parties: an inadmissibility ruling by the
     filing parties, a published finding by every party concerned."""
     if incident.state == State.INADMISSIBLE:
-        filers = set(
-            incident.reports.filter(filing_org__kind=OrganisationKind.PARTY).values_list(
-                "filing_org_id", flat=True
-            )
-        )
-        return "inadmissibility", None, filers
+        return "inadmissibility", None, filing_parties(incident)
     if incident.state == State.PUBLISHED:
         finding = incident.findings.get(status=FindingStatus.PUBLISHED)
         return "finding", finding, parties_concerned(finding)

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from truceline.accounts.models import User
-from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors
+from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Invalid
 from truceline.findings.api import FindingIn, finding_out, reconsideration_out
 from truceline.findings.models import Finding, Reconsideration
@@ -162,11 +162,7 @@ def incidents_list(request: HttpRequest, filters: Query[IncidentFilters]) -> dic
         qs = qs.filter(occurred_at__date__gte=filters.from_)
     if filters.to:
         qs = qs.filter(occurred_at__date__lte=filters.to)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {
-        "items": [incident_out(i, request.user, full=False) for i in page],
-        "count": qs.count(),
-    }
+    return paginate(qs, filters, lambda i: incident_out(i, request.user, full=False))
 
 
 @router.get(
@@ -291,8 +287,7 @@ def questions_list(request: HttpRequest, filters: Query[QuestionFilters]) -> dic
         qs = qs.filter(incident_id=filters.incident)
     if filters.answered is not None:
         qs = qs.filter(answered_at__isnull=not filters.answered)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [question_out(q, request.user) for q in page], "count": qs.count()}
+    return paginate(qs, filters, lambda q: question_out(q, request.user))
 
 
 @router.post(

@@ -178,14 +178,19 @@ def is_open_to_accused(incident: Incident) -> bool:
     return incident.state in OPENED_STATES
 
 
+def filing_parties(incident: Incident, *, live_only: bool = False) -> set[str]:
+    """The parties that filed the incident's reports (monitors' observations aside);
+    ``live_only`` leaves out withdrawn reports."""
+    reports = incident.reports.filter(filing_org__kind=OrganisationKind.PARTY)
+    if live_only:
+        reports = reports.filter(withdrawn=False)
+    return set(reports.values_list("filing_org_id", flat=True))
+
+
 def parties_askable(incident: Incident) -> set[str]:
     """The parties a monitor may question: those that filed one of its live reports, and the
     accused party once the incident is open to it."""
-    filers = set(
-        incident.reports.filter(
-            filing_org__kind=OrganisationKind.PARTY, withdrawn=False
-        ).values_list("filing_org_id", flat=True)
-    )
+    filers = filing_parties(incident, live_only=True)
     if incident.state in OPENED_STATES:
         filers.add(incident.accused_party_id)
     return filers

@@ -173,8 +173,9 @@ def _detail(
         f.may_vote = f.status == FindingStatus.DRAFT and can(user, "vote", f)  # type: ignore[attr-defined]
         f.may_ack = f.status == FindingStatus.ENDORSED and can(user, "acknowledge", f)  # type: ignore[attr-defined]
         f.may_publish = f.status == FindingStatus.ENDORSED and can(user, "publish", f)  # type: ignore[attr-defined]
+    err = err_of(failed, exc)
     for f in found:
-        f.err = next((v for k, v in err_of(failed, exc).items() if k.endswith(f.id)), {})  # type: ignore[attr-defined]
+        f.err = next((v for k, v in err.items() if k.endswith(f.id)), {})  # type: ignore[attr-defined]
     questions = visible_to(user, Question).filter(incident=incident).select_related("party")
     context = {
         "incident": incident,
@@ -198,7 +199,7 @@ def _detail(
         "sealable": SEALABLE,
         "monitors": User.objects.filter(role=Role.MONITOR, is_active=True),
         "finding_form": finding_form or FindingForm(),
-        "err": err_of(failed, exc),
+        "err": err,
         "posted": request.POST if failed else {},
     }
     return render(request, "incidents/detail.html", context, status=exc.status if exc else 200)

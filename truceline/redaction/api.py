@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, PageParams, actor_of, errors
+from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
 from truceline.incidents.models import Question, Response
 from truceline.policy import access, visible_to
 from truceline.redaction.models import Seal
@@ -81,5 +81,4 @@ def seals_list(request: HttpRequest, filters: Query[SealFilters]) -> dict[str, A
         qs = qs.filter(object_type=filters.object_type)
     if filters.object_id:
         qs = qs.filter(object_id=filters.object_id)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [seal_out(s) for s in page], "count": qs.count()}
+    return paginate(qs, filters, seal_out)

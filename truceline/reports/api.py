@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, PageParams, actor_of, errors
+from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
 from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
 from truceline.redaction.selectors import sealed_fields, sealed_text
@@ -166,8 +166,7 @@ def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> dict[st
     qs = visible_to(request.user, Report).select_related("filed_by").prefetch_related("versions")
     if filters.incident:
         qs = qs.filter(incident_id=filters.incident)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [report_out(r, request.user) for r in page], "count": qs.count()}
+    return paginate(qs, filters, lambda r: report_out(r, request.user))
 
 
 @router.get(
@@ -244,8 +243,7 @@ def drafts_create(request: HttpRequest, payload: DraftIn) -> Status:
 )
 def drafts_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, Any]:
     qs = visible_to(request.user, ReportDraft).filter(state=DraftState.OPEN)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"items": [draft_out(d) for d in page], "count": qs.count()}
+    return paginate(qs, filters, draft_out)
 
 
 @router.get(
