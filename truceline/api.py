@@ -8,6 +8,7 @@ from truceline.accounts.api import router as accounts_router
 from truceline.core.api import install_error_handlers
 from truceline.findings.api import router as findings_router
 from truceline.incidents.api import router as incidents_router
+from truceline.ledger.api import router as ledger_router
 from truceline.redaction.api import router as redaction_router
 from truceline.reports.api import router as reports_router
 from truceline.scenario.api import router as scenario_router
@@ -32,3 +33,4 @@ api.add_router("", reports_router)
 api.add_router("", incidents_router)
 api.add_router("", findings_router)
 api.add_router("", redaction_router)
+api.add_router("", ledger_router)

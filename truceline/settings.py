@@ -200,3 +200,10 @@ LOGGING = {
 TRUCELINE_TOKEN_DAYS = int(os.environ.get("TRUCELINE_TOKEN_DAYS", "90"))
 # The scenario `truceline demo` loads.
 TRUCELINE_BUNDLED_SCENARIO = BASE_DIR / "scenario" / "bundled" / "pakistan-afghanistan-2025.yaml"
+
+# The ledger (docs/ledger.md): the checkpoints' origin line and the log key's name; a new
+# checkpoint once this many entries wait, or once the oldest waiting entry is this old.
+TRUCELINE_LEDGER_ORIGIN = os.environ.get("TRUCELINE_LEDGER_ORIGIN", "truceline.local/ledger")
+TRUCELINE_LEDGER_KEY_NAME = os.environ.get("TRUCELINE_LEDGER_KEY_NAME", TRUCELINE_LEDGER_ORIGIN)
+TRUCELINE_CHECKPOINT_ENTRIES = int(os.environ.get("TRUCELINE_CHECKPOINT_ENTRIES", "64"))
+TRUCELINE_CHECKPOINT_SECONDS = int(os.environ.get("TRUCELINE_CHECKPOINT_SECONDS", "30"))

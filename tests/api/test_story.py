@@ -2,6 +2,8 @@
 
 import pytest
 
+from truceline.ledger.verify import check_receipt
+
 REPORT = {
     "category": "militant-attack",
     "accused_party": "afghanistan",
@@ -27,13 +29,17 @@ FINDING = {
 
 
 @pytest.mark.django_db
-def test_story_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
+def test_story_through_the_api(api, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TRUCELINE_CHECKPOINT_ENTRIES = 1  # a checkpoint after every entry
     # Pakistan's liaison files an urgent allegation.
     status, body = api.post("/reports", REPORT, as_="pk-liaison")
     assert status == 201, body
     report, incident_id = body["report"], body["incident"]["id"]
     assert body["incident"]["state"] == "received"
-    assert body["receipt"]["seq"] >= 1 and len(body["receipt"]["salt"]) == 64
+    receipt = body["receipt"]
+    assert receipt["event"]["object_id"] == body["report"]["id"] and len(receipt["salt"]) == 64
+    problems, facts = check_receipt(receipt, [k["vkey"] for k in api.get("/ledger/keys")[1]["keys"]])
+    assert not problems and any("is included in the tree" in f for f in facts), facts
     assert set(report["geo"]) == {"country", "distance_to_border_km", "sector", "nearest_place"}
     assert report["casualties"] == {
         "killed": {"security": [2, 2]},

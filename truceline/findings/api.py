@@ -12,6 +12,8 @@ from pydantic import ConfigDict, Field
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.findings import services
 from truceline.findings.models import Finding, Reconsideration, SigningKey
+from truceline.ledger.selectors import receipt
+from truceline.ledger.services import capture_events
 from truceline.policy import (
     access_finding,
     access_incident,
@@ -192,11 +194,12 @@ def findings_verify(request: HttpRequest, finding_id: str) -> dict[str, Any]:
 )
 def findings_vote(request: HttpRequest, finding_id: str, payload: VoteIn) -> Status:
     finding = access_finding(request.user, finding_id)
-    services.finding_vote(
-        finding=finding, actor=actor_of(request), vote=payload.vote, reasons=payload.reasons
-    )
+    with capture_events() as events:
+        services.finding_vote(
+            finding=finding, actor=actor_of(request), vote=payload.vote, reasons=payload.reasons
+        )
     finding.refresh_from_db()
-    return Status(201, finding_out(finding, request.user))
+    return Status(201, {**finding_out(finding, request.user), "receipt": receipt(events[0])})
 
 
 @router.post(

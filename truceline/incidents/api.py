@@ -18,6 +18,8 @@ from truceline.findings.services import finding_draft
 from truceline.incidents import services
 from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.selectors import incident_timeline
+from truceline.ledger.selectors import receipt
+from truceline.ledger.services import capture_events
 from truceline.policy import access_incident, access_question, is_mediator, visible_to
 from truceline.redaction.selectors import sealed_text
 from truceline.reports.models import Report
@@ -239,14 +241,15 @@ def incidents_open(request: HttpRequest, incident_id: str) -> dict[str, Any]:
 )
 def incidents_respond(request: HttpRequest, incident_id: str, payload: ResponseIn) -> Status:
     incident = access_incident(request.user, incident_id)
-    response = services.response_submit(
-        incident=incident,
-        actor=actor_of(request),
-        text=payload.text,
-        counter_claims=payload.counter_claims,
-        evidence=payload.evidence,
-    )
-    return Status(201, response_out(response, request.user))
+    with capture_events() as events:
+        response = services.response_submit(
+            incident=incident,
+            actor=actor_of(request),
+            text=payload.text,
+            counter_claims=payload.counter_claims,
+            evidence=payload.evidence,
+        )
+    return Status(201, {**response_out(response, request.user), "receipt": receipt(events[0])})
 
 
 @router.post(

@@ -101,14 +101,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
             evidence=[],
         )
         try:
-            report, receipt = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
+            report, event = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
         except ApiError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(
                 request,
-                _("Report %(id)s received; event-log entry #%(seq)s is your receipt.")
-                % {"id": report.id, "seq": receipt["seq"]},
+                _(
+                    "Report %(id)s received as ledger entry #%(seq)s. Your receipt is under "
+                    "“Your receipts” below."
+                )
+                % {"id": report.id, "seq": event.seq},
             )
             return redirect("incidents:detail", incident_id=report.incident_id)
     context = {"form": form, "draft": draft}

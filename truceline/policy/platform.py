@@ -56,9 +56,12 @@ def _tokens_visible(user: Viewer) -> models.QuerySet[ApiToken]:
 
 
 def _events_visible(user: Viewer) -> models.QuerySet[Event]:
-    """Event contents are the mechanism's; the public and parties get the ledger's hashes."""
+    """Event contents are the mechanism's; the public gets the ledger's hashes, and each
+    person the events they made themselves (their receipts: what they submitted, and when)."""
     if is_mediator(user):
         return Event.objects.all()
+    if user.is_authenticated and role_of(user) != "public":
+        return Event.objects.filter(actor_id=user.pk)
     return Event.objects.none()
 
 

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
+from truceline.ledger.selectors import receipt
 from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
 from truceline.redaction.selectors import sealed_fields, sealed_text
 from truceline.reports.models import DraftState, Report, ReportDraft
@@ -140,14 +141,14 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
 )
 def reports_submit(request: HttpRequest, payload: ReportIn) -> Status:
     draft = access_draft(request.user, payload.draft) if payload.draft else None
-    report, receipt = report_submit(actor=actor_of(request), data=payload.to_input(), draft=draft)
+    report, event = report_submit(actor=actor_of(request), data=payload.to_input(), draft=draft)
     incident = report.incident
     return Status(
         201,
         {
             "report": report_out(report, request.user),
             "incident": {"id": incident.id, "state": incident.state},
-            "receipt": receipt,
+            "receipt": receipt(event),
         },
     )
 

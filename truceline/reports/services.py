@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -138,23 +137,11 @@ def _substance(values: dict[str, Any]) -> dict[str, Any]:
     return jsonable({k: (v.pk if hasattr(v, "pk") else v) for k, v in values.items()})  # type: ignore[return-value]
 
 
-def _receipt(event: Event) -> dict[str, Any]:
-    """What the filer keeps: the log entry, and the salt that lets it prove the entry later."""
-    return {
-        "seq": event.seq,
-        "recorded_at": event.recorded_at,
-        "kind": event.kind,
-        "payload_sha256": hashlib.sha256(event.payload.encode()).hexdigest(),
-        "salt": event.salt,
-        "proof": None,
-    }
-
-
 def report_submit(
     *, actor: User, data: ReportInput, draft: ReportDraft | None = None
-) -> tuple[Report, dict[str, Any]]:
+) -> tuple[Report, Event]:
     """A liaison (for its own party) or a monitor (own observation) files a report; it opens a
-    new incident in the received state. Returns the report and its receipt. The draft it was
+    new incident in the received state. Returns the report and its ledger event. The draft it was
     written in, if any, is marked submitted in the same transaction."""
     if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
         raise Forbidden("only party liaisons and monitors file reports")
@@ -203,7 +190,7 @@ def report_submit(
             draft.state = DraftState.SUBMITTED
             draft.report = report
             draft.save(update_fields=["state", "report"])
-    return report, _receipt(event)
+    return report, event
 
 
 def _require_filer(actor: User, report: Report) -> None:
