@@ -38,7 +38,8 @@ def test_story_through_the_api(api, settings) -> None:  # type: ignore[no-untype
     assert body["incident"]["state"] == "received"
     receipt = body["receipt"]
     assert receipt["event"]["object_id"] == body["report"]["id"] and len(receipt["salt"]) == 64
-    problems, facts = check_receipt(receipt, [k["vkey"] for k in api.get("/ledger/keys")[1]["keys"]])
+    trusted = [k["vkey"] for k in api.get("/ledger/keys")[1]["keys"]]
+    problems, facts = check_receipt(receipt, trusted)
     assert not problems and any("is included in the tree" in f for f in facts), facts
     assert set(report["geo"]) == {"country", "distance_to_border_km", "sector", "nearest_place"}
     assert report["casualties"] == {
