@@ -18,5 +18,6 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
     path("", include("truceline.incidents.urls")),
+    path("", include("truceline.ledger.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -128,7 +128,7 @@ def ledger_receipt(request: HttpRequest, seq: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/ledger/receipts/check",
+    "/ledger/check-receipt",
     response={200: dict[str, Any], **errors(400, 413, 422)},
     summary="Check a receipt (the same check as `truceline ledger check-receipt`)",
 )

@@ -52,7 +52,7 @@ def vkey(name: str, public: bytes, alg: int = ALG_ED25519) -> str:
 def parse_vkey(text: str) -> tuple[str, int, bytes]:
     """(name, algorithm byte, 32-byte public key) of a verifier key, checked."""
     try:
-        name, hex_id, encoded = text.strip().split("+")
+        name, hex_id, encoded = text.strip().split("+", 2)
         raw = base64.b64decode(encoded, validate=True)
     except ValueError as exc:
         raise NoteError("not a verifier key (name+keyid+base64)") from exc

@@ -139,3 +139,26 @@ def receipt(event: Event) -> dict[str, Any]:
             "fetch": f"/api/v1/ledger/receipts/{event.seq}",
         }
     return out
+
+
+def portal() -> dict[str, Any]:
+    """What the public portal shows: the latest checkpoint, who cosigned which size, the
+    keys with their fingerprints, and every split view ever reported."""
+    from truceline.ledger.models import Cosignature, KeyPurpose, SplitView
+
+    checkpoint = latest_checkpoint()
+    keys = public_keys()
+    witnesses = []
+    for key in LedgerKey.objects.filter(purpose=KeyPurpose.WITNESS).select_related("organisation"):
+        last = Cosignature.objects.filter(key=key).order_by("-checkpoint__size").first()
+        witnesses.append({"key": key, "last": last})
+    return {
+        "checkpoint": checkpoint,
+        "checkpoint_text": checkpoint_text(checkpoint) if checkpoint else "",
+        "cosignatures": list(checkpoint.cosignatures.select_related("key")) if checkpoint else [],
+        "size": size(),
+        "keys": keys,
+        "trusted": [k["vkey"] for k in keys if k["purpose"] == KeyPurpose.LOG],
+        "witnesses": witnesses,
+        "split_views": list(SplitView.objects.select_related("reported_by")),
+    }
