@@ -41,6 +41,12 @@ fmt: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## bench: the ledger at a million entries on a scratch database; writes docs/performance.md
+bench: $(VENV)/.dev
+	d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	TRUCELINE_DATA_DIR=$$d $(BIN)/truceline migrate -v0 && \
+	TRUCELINE_DATA_DIR=$$d $(BIN)/truceline bench ledger $(BENCH_ARGS) --write docs/performance.md
+
 ## openapi: write the committed OpenAPI document (CI diffs it)
 openapi: $(VENV)/.runtime
 	TRUCELINE_DATA_DIR=$$(mktemp -d) $(BIN)/truceline openapi > docs/openapi.json

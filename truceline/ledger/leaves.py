@@ -21,12 +21,14 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from truceline.core.canonical import canonical_bytes, jsonable
 
 LEAF_VERSION = 1
-_str = json.JSONEncoder(ensure_ascii=False).encode
+# The C string encoder behind json.dumps(..., ensure_ascii=False): RFC 8785's string form.
+_str = encode_basestring
 
 
 def time_text(value: dt.datetime) -> str:
@@ -56,7 +58,7 @@ def leaf_bytes(*, seq: int, time: str, commitment_hex: str) -> bytes:
     ).encode()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventRecord:
     """An event as the ledger sees it: a database row, a receipt, or an export line."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -136,67 +137,116 @@ def check_receipt(receipt: Any, trusted: list[str] | None = None) -> tuple[list[
 # --- the whole log ------------------------------------------------------------------------
 
 
-def verify_rows(
+@dataclass
+class RowCheck:
+    """One stretch of the log checked: the leaf hash at each place (from its row; from the
+    held leaf where the row is gone) and what is wrong, by sequence number."""
+
+    hashes: list[bytes]
+    problems: list[str]
+    entries: int
+
+
+def check_rows(
     rows: Iterator[EventRecord],
     stored: Iterator[tuple[int, bytes]],
     reopen: Callable[[], Iterator[tuple[int, bytes]]],
-    checkpoints: list[SignedCheckpoint],
-    keys: list[Key],
-    origin: str | None,
-) -> Report:
-    """Compare the event rows (in seq order) with the stored leaves (in index order) and the
-    signed checkpoints. Rows changed, deleted, inserted or moved are named by seq. Both are
-    streamed side by side; ``reopen`` reads the leaves again, only to say where a moved row
-    came from."""
-    report = Report()
-    log_keys = [k for k in keys if k.purpose == "log"]
-    for cp in checkpoints:
-        why = check_checkpoint_note(cp.note, origin, log_keys)
-        if why:
-            report.problems.append(f"checkpoint {cp.size}: {why}")
+    first: int = 1,
+    end: int | None = None,
+) -> RowCheck:
+    """Compare the event rows with seq in [first, end) (in order) with the stored leaves of
+    the same places. Rows changed, deleted, inserted or moved are named by seq. Both are
+    streamed side by side; ``reopen`` reads all leaves again, only to say where a moved row
+    came from. ``end=None``: to the end of the log, rows past it included."""
+    problems: list[str] = []
+    hashes: list[bytes] = []
     held_at = _Cursor(stored)
     by_commitment: dict[str, int] | None = None
-    tree = _RootsAt({cp.size for cp in checkpoints})
-    expected = 1
+    sha = hashlib.sha256
+    expected = first
+    count = 0
+
+    def gone(seq: int) -> None:
+        held = held_at(seq - 1)
+        if held is None:
+            problems.append(f"entry #{seq}: neither its event row nor its leaf is there")
+        else:
+            problems.append(f"entry #{seq}: the event row is missing (deleted)")
+        hashes.append(sha(b"\x00" + (held or b"")).digest())
+
     for row in rows:
         while expected < row.seq:  # a gap: rows deleted
-            report.problems.append(f"entry #{expected}: the event row is missing (deleted)")
-            tree.add_held(held_at(expected - 1))
+            gone(expected)
             expected += 1
-        if row.seq < expected:
-            report.problems.append(f"entry #{row.seq}: a second row with this number (inserted)")
-            continue
         derived = row.leaf()
         held = held_at(row.seq - 1)
         if held is None:
-            report.problems.append(f"entry #{row.seq}: not in the ledger (row inserted)")
+            problems.append(f"entry #{row.seq}: not in the ledger (row inserted)")
         elif derived != held:
             if by_commitment is None:
                 by_commitment = {parse_leaf(v)["commitment"]: i for i, v in reopen()}
             origin_index = by_commitment.get(row.commitment())
             if origin_index is not None:
-                report.problems.append(
+                problems.append(
                     f"entry #{row.seq}: holds the event recorded as #{origin_index + 1} "
                     "(rows reordered)"
                 )
             else:
-                report.problems.append(
+                problems.append(
                     f"entry #{row.seq}: the event row differs from its ledger leaf (changed)"
                 )
-        tree.add(derived)
-        report.entries += 1
+        hashes.append(sha(b"\x00" + derived).digest())
+        count += 1
         expected += 1
-    for index, leaf in held_at.rest(expected - 1):
-        report.problems.append(f"entry #{index + 1}: the event row is missing (deleted)")
-        tree.add(leaf)
+    if end is not None:
+        while expected < end:
+            gone(expected)
+            expected += 1
+    else:
+        for index, leaf in held_at.rest(expected - 1):
+            problems.append(f"entry #{index + 1}: the event row is missing (deleted)")
+            hashes.append(sha(b"\x00" + leaf).digest())
+    return RowCheck(hashes, problems, count)
+
+
+def roots_at(leaf_hashes: list[bytes], sizes: Iterable[int]) -> dict[int, bytes]:
+    """The tree's root at each of ``sizes``: every level built once from the leaf hashes
+    (n - 1 hashes in all), then each root folded from O(log n) of its perfect subtrees."""
+    levels = [leaf_hashes]
+    node = merkle.node_hash
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        levels.append([node(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
+    out = {}
+    for size in sizes:
+        if not 0 < size <= len(leaf_hashes):
+            continue
+        parts = merkle.perfect_parts(0, size)
+        acc = levels[parts[-1][0]][parts[-1][1]]
+        for level, k in reversed(parts[:-1]):
+            acc = node(levels[level][k], acc)
+        out[size] = acc
+    return out
+
+
+def check_checkpoints(
+    checkpoints: list[SignedCheckpoint],
+    roots: dict[int, bytes],
+    keys: list[Key],
+    origin: str | None,
+) -> list[str]:
+    problems = []
+    log_keys = [k for k in keys if k.purpose == "log"]
     for cp in checkpoints:
-        root = tree.roots.get(cp.size)
+        why = check_checkpoint_note(cp.note, origin, log_keys)
+        if why:
+            problems.append(f"checkpoint {cp.size}: {why}")
+        root = roots.get(cp.size)
         if root is None:
-            report.problems.append(f"checkpoint {cp.size}: the log has fewer entries")
+            problems.append(f"checkpoint {cp.size}: the log has fewer entries")
         elif root != cp.root:
-            report.problems.append(f"checkpoint {cp.size}: the rows do not rebuild its signed root")
-        report.checkpoints += 1
-    return report
+            problems.append(f"checkpoint {cp.size}: the rows do not rebuild its signed root")
+    return problems
 
 
 class _Cursor:
@@ -219,26 +269,6 @@ class _Cursor:
             if self.current[0] >= start:
                 yield self.current
             self.current = next(self.it, None)
-
-
-class _RootsAt:
-    """Builds a tree leaf by leaf and remembers its root at the given sizes."""
-
-    def __init__(self, sizes: set[int]) -> None:
-        self.sizes = sizes
-        self.frontier: list[bytes] = []
-        self.size = 0
-        self.roots: dict[int, bytes] = {}
-
-    def add_held(self, leaf: bytes | None) -> None:
-        """A place whose row is gone: the held leaf keeps the later roots comparable."""
-        self.add(leaf if leaf is not None else b"")
-
-    def add(self, leaf: bytes) -> None:
-        merkle.frontier_append(self.frontier, self.size, merkle.leaf_hash(leaf))
-        self.size += 1
-        if self.size in self.sizes:
-            self.roots[self.size] = merkle.frontier_root(self.frontier)
 
 
 # --- exports ------------------------------------------------------------------------------
@@ -267,15 +297,16 @@ def verify_export(directory: Path, trusted: list[str] | None = None) -> Report:
             if key.purpose == "log" and key.public not in pinned:
                 report.problems.append(f"log key {key.name} is not one you trust")
         keys = [k for k in keys if k.purpose != "log" or k.public in pinned]
-    tree = _RootsAt({size for size, _n, _c in checkpoints})
+    hashes = []
     with (directory / "entries.jsonl").open() as handle:
         for n, line in enumerate(handle):
             item = json.loads(line)
             if item["index"] != n:
                 report.problems.append(f"entries: index {item['index']} where {n} was due")
                 break
-            tree.add(base64.b64decode(item["leaf"]))
+            hashes.append(merkle.leaf_hash(base64.b64decode(item["leaf"])))
             report.entries += 1
+    roots = roots_at(hashes, [size for size, _n, _c in checkpoints])
     log_keys = [k for k in keys if k.purpose == "log"]
     witness_keys = [k for k in keys if k.purpose == "witness"]
     for size, note, cosigs in checkpoints:
@@ -286,7 +317,7 @@ def verify_export(directory: Path, trusted: list[str] | None = None) -> Report:
             continue
         body, _ = notes.split_note(note)
         cp = notes.parse_checkpoint(body)
-        if tree.roots.get(cp.size) != cp.root:
+        if roots.get(cp.size) != cp.root:
             report.problems.append(f"checkpoint {size}: the leaves do not rebuild its root")
         for line in cosigs:
             _b, sigs = notes.split_note(body + "\n" + line + "\n")

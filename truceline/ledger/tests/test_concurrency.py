@@ -67,7 +67,9 @@ def test_concurrent_writers_share_the_log(tmp_path: Path) -> None:
     assert total == distinct == high and low == 1  # contiguous: no gaps between writers
     # and the tree the writers built in turns is the tree the rows rebuild
     verify = subprocess.run(
-        [sys.executable, "-m", "truceline", "ledger", "verify"], env=env, capture_output=True
+        [sys.executable, "-m", "truceline", "ledger", "verify", "--workers", "2"],
+        env=env,
+        capture_output=True,
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
 

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="re-derive every leaf and check every checkpoint")
         verify.add_argument("--export", type=Path, help="check an export, with no database")
         verify.add_argument("--key", action="append", help="a log verifier key you trust")
+        verify.add_argument("--workers", type=int, help="processes (default: by the log's size)")
         sub.add_parser("export", help="write the public ledger").add_argument(
             "directory", type=Path
         )
@@ -68,7 +69,9 @@ class Command(BaseCommand):
             raise CommandError(f"{summary}; {len(report.problems)} problems")
         self.stdout.write(f"OK {summary}")
 
-    def do_verify(self, *, export: Path | None, key: list[str] | None, **_: Any) -> None:
+    def do_verify(
+        self, *, export: Path | None, key: list[str] | None, workers: int | None, **_: Any
+    ) -> None:
         from truceline.ledger.verify import verify_export
 
         if export is not None:
@@ -76,7 +79,7 @@ class Command(BaseCommand):
             return
         from truceline.ledger.audit import verify_database
 
-        self._report(verify_database(), "database")
+        self._report(verify_database(workers), "database")
 
     def do_export(self, *, directory: Path, **_: Any) -> None:
         from truceline.ledger.audit import export

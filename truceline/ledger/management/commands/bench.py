@@ -1,0 +1,65 @@
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmarks on a scratch database: `bench ledger` appends, proves and verifies at "
+        "--entries (default 1,000,000); --write FILE puts the table in FILE between its "
+        "bench markers."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("target", choices=["ledger"])
+        parser.add_argument("--entries", type=int, default=1_000_000)
+        parser.add_argument("--appends", type=int, default=300)
+        parser.add_argument("--proofs", type=int, default=1000)
+        parser.add_argument("--no-pymerkle", action="store_true")
+        parser.add_argument("--write", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from truceline.ledger import bench
+
+        def progress(text: str) -> None:
+            self.stderr.write(f"  {text}")
+
+        try:
+            results = bench.run(
+                entries=options["entries"],
+                appends=options["appends"],
+                proofs=options["proofs"],
+                with_pymerkle=not options["no_pymerkle"],
+                progress=progress,
+            )
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        command = (
+            f"truceline bench ledger --entries {options['entries']} "
+            f"--appends {options['appends']} --proofs {options['proofs']}"
+        )
+        table = [
+            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
+            f"Command: `make bench` (`{command}` on a scratch database).",
+            "",
+            "| figure | value | note |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in results.lines),
+        ]
+        text = "\n".join(table)
+        self.stdout.write(text)
+        if options["write"]:
+            path: Path = options["write"]
+            old = path.read_text()
+            start, end = "<!-- bench:ledger -->", "<!-- /bench:ledger -->"
+            block = f"{start}\n{text}\n{end}"
+            if start in old:
+                new = re.sub(
+                    re.escape(start) + ".*?" + re.escape(end), lambda _m: block, old, flags=re.S
+                )
+            else:
+                new = old.rstrip("\n") + "\n\n" + block + "\n"
+            path.write_text(new)
