@@ -58,6 +58,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         TRUCELINE_DATA_DIR=str(tmp),
         TRUCELINE_DEMO_PASSWORD=DEMO_PASSWORD,
         TRUCELINE_HTTPS="0",
+        TRUCELINE_CHECKPOINT_ENTRIES="1",  # receipts complete at once
     )
     truceline = [sys.executable, "-m", "truceline"]
     subprocess.run([*truceline, "demo", "--no-serve"], env=env, check=True, capture_output=True)

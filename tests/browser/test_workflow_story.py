@@ -1,5 +1,7 @@
 """The workflow story in a real browser: allegation → triage → reply → votes → publication."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
@@ -38,6 +40,27 @@ def test_story(page) -> None:  # type: ignore[no-untyped-def]
     heading = page.get_by_role("heading", level=1).inner_text()
     incident = heading.split()[-1]
     assert incident.startswith("INC-")
+    # The filer keeps a receipt of the allegation and checks it on the public ledger page,
+    # signed out: what it proves needs no account.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="(report.submitted)").click()
+    receipt = Path(download.value.path()).read_text()
+    assert '"kind": "report.submitted"' in receipt
+    page.context.clear_cookies()
+    page.goto("/ledger/")
+    assert page.get_by_role("heading", name="Current checkpoint").is_visible()
+    page.get_by_label("Receipt (paste the JSON file's contents)").fill(receipt)
+    page.get_by_role("button", name="Check the receipt").click()
+    assert page.get_by_role("heading", name="The receipt verifies").is_visible()
+    assert page.get_by_text("is included in the tree of size").is_visible()
+    check_accessibility(page)
+    # A receipt with one word changed does not verify.
+    page.get_by_label("Receipt (paste the JSON file's contents)").fill(
+        receipt.replace("Gul Khan", "Gul Khen")
+    )
+    page.get_by_role("button", name="Check the receipt").click()
+    assert page.get_by_role("heading", name="The receipt does not verify").is_visible()
+    check_accessibility(page)
 
     sign_in(page, "qa-monitor")
     page.goto(f"/incidents/{incident}/")

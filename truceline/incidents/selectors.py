@@ -69,3 +69,18 @@ def incident_timeline(incident: Incident, viewer: Any) -> list[dict[str, Any]]:
             item["actor"] = event.actor_label
         out.append(item)
     return out
+
+
+def own_receipts(incident: Incident, viewer: Any) -> list[Event]:
+    """The ledger entries this person made about this incident, its reports and findings:
+    each has a receipt they can download."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    reports = Report.objects.filter(incident=incident).values_list("id", flat=True)
+    findings = Finding.objects.filter(incident=incident).values_list("id", flat=True)
+    about = (
+        Q(object_type="incident", object_id=incident.id)
+        | Q(object_type="report", object_id__in=list(reports))
+        | Q(object_type="finding", object_id__in=list(findings))
+    )
+    return list(visible_to(viewer, Event).filter(about, actor_id=viewer.pk).order_by("seq"))

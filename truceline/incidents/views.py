@@ -25,7 +25,7 @@ from truceline.incidents import services
 from truceline.incidents.api import question_out, response_out
 from truceline.incidents.forms import FindingForm, ReportForm
 from truceline.incidents.models import Question, Response
-from truceline.incidents.selectors import incident_timeline
+from truceline.incidents.selectors import incident_timeline, own_receipts
 from truceline.policy import access_draft, access_finding, access_incident, can, visible_to
 from truceline.redaction.models import SEALABLE
 from truceline.redaction.services import seal_create
@@ -194,6 +194,7 @@ def _detail(
         "reconsiderations": visible_to(user, Reconsideration).filter(incident=incident),
         "findings": found,
         "timeline": incident_timeline(incident, user),
+        "receipts": own_receipts(incident, user),
         "may": {
             a: can(user, a, incident)
             for a in ("triage", "assign", "open", "respond", "draft-finding", "ask", "reconsider")

@@ -16,12 +16,12 @@ from django.db import connection, connections, transaction
 
 from truceline.core.canonical import canonical_bytes
 from truceline.ledger import merkle
-from truceline.ledger.leaves import EventRecord, time_text
 from truceline.ledger.models import Checkpoint, LedgerKey, LogHead
 from truceline.ledger.selectors import checkpoint_text, public_keys
 from truceline.ledger.verify import (
     Key,
     Report,
+    Row,
     RowCheck,
     SignedCheckpoint,
     check_checkpoints,
@@ -39,20 +39,21 @@ def _stream(sql: str) -> Iterator[tuple]:  # type: ignore[type-arg]
             yield from rows
 
 
-def _event_rows(first: int = 1, end: int | None = None) -> Iterator[EventRecord]:
-    columns = "seq, recorded_at, actor_label, kind, object_type, object_id, payload, salt"
+def _event_rows(first: int = 1, end: int | None = None) -> Iterator[Row]:
+    """The rows as the verifier needs them, the time already in the ledger's form
+    (``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``, as ``time_text`` writes it) by the database itself."""
+    if connection.vendor == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC
+        time = "replace(CAST(recorded_at AS TEXT), ' ', 'T') || 'Z'"
+    else:
+        time = (
+            "regexp_replace(to_char(recorded_at AT TIME ZONE 'UTC',"
+            " 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.000000$', '') || 'Z'"
+        )
     where = f"seq >= {int(first)}" + (f" AND seq < {int(end)}" if end is not None else "")
-    if connection.vendor == "sqlite":
-        # the stored text is the ISO form already ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC):
-        # reading it as text spares a million datetime conversions
-        columns = columns.replace("recorded_at", "CAST(recorded_at AS TEXT)")
-        sql = f"SELECT {columns} FROM ledger_event WHERE {where} ORDER BY seq"  # noqa: S608
-        for seq, at, *rest in _stream(sql):
-            yield EventRecord(seq, at.replace(" ", "T") + "Z", *rest)
-        return
-    sql = f"SELECT {columns} FROM ledger_event WHERE {where} ORDER BY seq"  # noqa: S608
-    for seq, at, *rest in _stream(sql):
-        yield EventRecord(seq, time_text(at), *rest)
+    yield from _stream(
+        f"SELECT seq, {time}, actor_label, kind, object_type, object_id, payload, salt"  # noqa: S608
+        f" FROM ledger_event WHERE {where} ORDER BY seq"
+    )
 
 
 def _leaves(first: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes]]:

@@ -27,6 +27,7 @@ from typing import Any
 from truceline.core.canonical import canonical_bytes, jsonable
 
 LEAF_VERSION = 1
+_sha256 = hashlib.sha256
 # The C string encoder behind json.dumps(..., ensure_ascii=False): RFC 8785's string form.
 _str = encode_basestring
 
@@ -56,6 +57,27 @@ def leaf_bytes(*, seq: int, time: str, commitment_hex: str) -> bytes:
     return (
         f'{{"commitment":"{commitment_hex}","seq":{seq},"time":{_str(time)},"v":{LEAF_VERSION}}}'
     ).encode()
+
+
+def leaf_of_row(
+    seq: int,
+    time: str,
+    actor: str,
+    kind: str,
+    object_type: str,
+    object_id: str,
+    payload: str,
+    salt: str,
+) -> bytes:
+    """``EventRecord(...).leaf()`` in one function, for the verifier's million rows (the
+    leaves test holds the two to the same bytes)."""
+    t = _str(time)
+    canonical = (
+        f'{{"actor":{_str(actor)},"kind":{_str(kind)},"object_id":{_str(object_id)},'
+        f'"object_type":{_str(object_type)},"payload":{payload},"time":{t}}}'
+    ).encode()
+    digest = _sha256(bytes.fromhex(salt) + canonical).hexdigest()
+    return f'{{"commitment":"{digest}","seq":{seq},"time":{t},"v":1}}'.encode()
 
 
 @dataclass(slots=True)

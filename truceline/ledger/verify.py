@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from truceline.ledger import merkle, notes
-from truceline.ledger.leaves import EventRecord, parse_leaf
+from truceline.ledger.leaves import EventRecord, leaf_of_row, parse_leaf
 
 
 @dataclass
@@ -147,8 +147,11 @@ class RowCheck:
     entries: int
 
 
+Row = tuple[int, str, str, str, str, str, str, str]  # EventRecord's fields, in order
+
+
 def check_rows(
-    rows: Iterator[EventRecord],
+    rows: Iterator[Row],
     stored: Iterator[tuple[int, bytes]],
     reopen: Callable[[], Iterator[tuple[int, bytes]]],
     first: int = 1,
@@ -174,28 +177,30 @@ def check_rows(
             problems.append(f"entry #{seq}: the event row is missing (deleted)")
         hashes.append(sha(b"\x00" + (held or b"")).digest())
 
+    append = hashes.append
     for row in rows:
-        while expected < row.seq:  # a gap: rows deleted
+        seq = row[0]
+        while expected < seq:  # a gap: rows deleted
             gone(expected)
             expected += 1
-        derived = row.leaf()
-        held = held_at(row.seq - 1)
+        derived = leaf_of_row(*row)
+        held = held_at(seq - 1)
         if held is None:
-            problems.append(f"entry #{row.seq}: not in the ledger (row inserted)")
+            problems.append(f"entry #{seq}: not in the ledger (row inserted)")
         elif derived != held:
             if by_commitment is None:
                 by_commitment = {parse_leaf(v)["commitment"]: i for i, v in reopen()}
-            origin_index = by_commitment.get(row.commitment())
+            origin_index = by_commitment.get(EventRecord(*row).commitment())
             if origin_index is not None:
                 problems.append(
-                    f"entry #{row.seq}: holds the event recorded as #{origin_index + 1} "
+                    f"entry #{seq}: holds the event recorded as #{origin_index + 1} "
                     "(rows reordered)"
                 )
             else:
                 problems.append(
-                    f"entry #{row.seq}: the event row differs from its ledger leaf (changed)"
+                    f"entry #{seq}: the event row differs from its ledger leaf (changed)"
                 )
-        hashes.append(sha(b"\x00" + derived).digest())
+        append(sha(b"\x00" + derived).digest())
         count += 1
         expected += 1
     if end is not None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import astuple
 
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from truceline.ledger.leaves import EventRecord, leaf_bytes
+from truceline.ledger.leaves import EventRecord, leaf_bytes, leaf_of_row
 
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)  # no lone surrogates
 json_values = st.recursive(
@@ -42,6 +43,7 @@ def test_event_canonical_is_rfc8785(actor, kind, otype, oid, time, payload) -> N
         }
     )
     assert record.canonical() == expected
+    assert leaf_of_row(*astuple(record)) == record.leaf()
     assert EventRecord.from_json(json.loads(json.dumps(record.as_json())), record.salt) == record
 
 

@@ -285,3 +285,33 @@ def test_an_export_verifies_without_the_database_and_catches_an_edit(tmp_path) -
     (out / "entries.jsonl").write_text("\n".join(lines) + "\n")
     with pytest.raises(CommandError):
         call_command("ledger", "verify", "--export", str(out))
+
+
+def test_a_mangled_receipt_is_refused_with_reasons_never_an_error(people, settings) -> None:  # type: ignore[no-untyped-def]
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    settings.TRUCELINE_CHECKPOINT_ENTRIES = 1
+    (event,) = append(1, actor=people["pk-liaison"])
+    good = receipt(event)
+    assert not check_receipt(good)[0]
+    junk = st.one_of(
+        st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=3)
+    )
+
+    @hsettings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        key=st.sampled_from(sorted(good)), value=junk, inner=st.sampled_from(sorted(good["event"]))
+    )
+    def mangle(key: str, value: Any, inner: str) -> None:
+        bad = json.loads(json.dumps(good))
+        bad[key] = value
+        problems, _facts = check_receipt(bad)
+        # the origin line that counts is the signed one inside the checkpoint
+        assert problems or key in {"promise", "origin"} or value == good[key]
+        worse = json.loads(json.dumps(good))
+        worse["event"][inner] = value
+        assert check_receipt(worse)[0] or value == good["event"][inner]
+
+    mangle()

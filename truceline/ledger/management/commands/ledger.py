@@ -39,7 +39,7 @@ class Command(BaseCommand):
         witness = sub.add_parser("witness", help="check the latest checkpoint and cosign it")
         witness.add_argument("--url", required=True)
         witness.add_argument("--key", required=True, type=Path, help="your key file (keygen)")
-        witness.add_argument("--name", help="your key name (default: the key file's name)")
+        witness.add_argument("--name", required=True, help="your key's name, as registered")
         witness.add_argument("--state", type=Path, help="where the last checkpoint is kept")
         witness.add_argument("--log-key", action="append", help="the log's verifier key")
         keygen = sub.add_parser("keygen", help="a witness key file, encrypted; prints its vkey")
@@ -113,7 +113,7 @@ class Command(BaseCommand):
         *,
         url: str,
         key: Path,
-        name: str | None,
+        name: str,
         state: Path | None,
         log_key: list[str] | None,
         **_: Any,
@@ -125,7 +125,7 @@ class Command(BaseCommand):
         try:
             witness = Witness(
                 transport=http_transport(url),
-                name=name or key.stem,
+                name=name,
                 private=read_key_file(key, _passphrase()),
                 state=state,
                 log_keys=log_key,

@@ -21,15 +21,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", type=Path)
         parser.add_argument("--key", required=True, type=Path)
-        parser.add_argument("--name", help="your key name (default: the key file's name)")
+        parser.add_argument("--name", required=True, help="your key's name, as registered")
 
-    def handle(self, *args: Any, file: Path | None, key: Path, name: str | None, **_: Any) -> None:
+    def handle(self, *args: Any, file: Path | None, key: Path, name: str, **_: Any) -> None:
         text = file.read_text() if file else sys.stdin.read()
         try:
             body, sigs = notes.split_note(text)
             notes.parse_checkpoint(body)
             private = read_key_file(key, _passphrase())
-            cosig = notes.cosign_body(body, name or key.stem, private, int(time.time()))
+            cosig = notes.cosign_body(body, name, private, int(time.time()))
         except (notes.NoteError, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(notes.join_note(body, [*sigs, cosig]), ending="")
