@@ -49,7 +49,9 @@ def _fresh_database_url(tmp: Path) -> tuple[str, str | None]:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The product served from a fresh demo database: its address, and the environment
+    that reaches the same database (for commands run beside the server)."""
     tmp = tmp_path_factory.mktemp("live")
     url, dropname = _fresh_database_url(tmp)
     env = dict(
@@ -80,7 +82,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, env
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -89,6 +91,11 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
             with psycopg.connect(os.environ["TRUCELINE_DATABASE_URL"], autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE "{dropname}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_url(live: tuple[str, dict[str, str]]) -> str:
+    return live[0]
 
 
 @pytest.fixture(scope="session")
