@@ -1,5 +1,6 @@
 """Guarantors' Ed25519 signing keys: public halves in the database, private halves as files
-under the data dir (mode 0600), never in the database or a backup of it."""
+under the data dir (mode 0600), PKCS #8 encrypted with the ledger keys' passphrase
+(``ledger.keys``), never in the database or a backup of it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from truceline.findings.models import SigningKey
+from truceline.ledger.keys import decrypt_private, encrypt_private
 from truceline.ledger.services import event_append
 from truceline.scenario.models import Organisation
 
@@ -32,7 +34,7 @@ def signing_key_create(*, actor: object, organisation: Organisation) -> SigningK
     key_id = f"{organisation.slug}-{hashlib.sha256(public).hexdigest()[:12]}"
     path = _key_dir() / f"{key_id}.ed25519"
     path.touch(mode=0o600, exist_ok=False)
-    path.write_bytes(private.private_bytes_raw())
+    path.write_bytes(encrypt_private(private))
     with transaction.atomic():
         key = SigningKey.objects.create(
             key_id=key_id,
@@ -58,9 +60,15 @@ def current_key(organisation_id: str) -> SigningKey | None:
     )
 
 
+def _private(key: SigningKey) -> Ed25519PrivateKey:
+    stored = (_key_dir() / f"{key.key_id}.ed25519").read_bytes()
+    if stored.startswith(b"-----BEGIN"):
+        return decrypt_private(stored)
+    return Ed25519PrivateKey.from_private_bytes(stored)  # a key made before encryption
+
+
 def sign(key: SigningKey, message: bytes) -> str:
-    raw = (_key_dir() / f"{key.key_id}.ed25519").read_bytes()
-    return base64.b64encode(Ed25519PrivateKey.from_private_bytes(raw).sign(message)).decode()
+    return base64.b64encode(_private(key).sign(message)).decode()
 
 
 def verify(public_key_b64: str, message: bytes, signature_b64: str) -> bool:

@@ -141,6 +141,23 @@ def receipt(event: Event) -> dict[str, Any]:
     return out
 
 
+def _vote_keys() -> list[dict[str, Any]]:
+    """The guarantors' vote-signing keys (the findings app's), published beside the ledger's."""
+    from truceline.findings.models import SigningKey  # findings builds on the ledger
+    from truceline.ledger import notes
+
+    return [
+        {
+            "name": key.key_id,
+            "organisation": key.organisation.name,
+            "fingerprint": notes.fingerprint(base64.b64decode(key.public_key)),
+            "created_at": key.created_at,
+            "retired_at": key.retired_at,
+        }
+        for key in SigningKey.objects.select_related("organisation").order_by("created_at")
+    ]
+
+
 def portal() -> dict[str, Any]:
     """What the public portal shows: the latest checkpoint, who cosigned which size, the
     keys with their fingerprints, and every split view ever reported."""
@@ -153,6 +170,7 @@ def portal() -> dict[str, Any]:
         last = Cosignature.objects.filter(key=key).order_by("-checkpoint__size").first()
         witnesses.append({"key": key, "last": last})
     return {
+        "vote_keys": _vote_keys(),
         "checkpoint": checkpoint,
         "checkpoint_text": checkpoint_text(checkpoint) if checkpoint else "",
         "cosignatures": list(checkpoint.cosignatures.select_related("key")) if checkpoint else [],

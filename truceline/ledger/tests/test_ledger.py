@@ -19,7 +19,7 @@ from django.test import Client
 
 from truceline.ledger import merkle, notes
 from truceline.ledger.keys import log_key_create, witness_register
-from truceline.ledger.models import Checkpoint, Entry, LogHead, SplitView
+from truceline.ledger.models import Checkpoint, Entry, LedgerKey, LogHead, SplitView
 from truceline.ledger.selectors import consistency_proof, inclusion_proof, receipt
 from truceline.ledger.services import checkpoint_now, event_append
 from truceline.ledger.verify import check_receipt
@@ -315,3 +315,19 @@ def test_a_mangled_receipt_is_refused_with_reasons_never_an_error(people, settin
         assert check_receipt(worse)[0] or value == good["event"][inner]
 
     mangle()
+
+
+def test_the_portal_publishes_every_key_and_private_halves_are_encrypted(people, settings) -> None:  # type: ignore[no-untyped-def]
+    from truceline.findings.keys import signing_key_create, verify
+    from truceline.findings.keys import sign as vote_sign
+    from truceline.scenario.models import Organisation
+
+    vote_key = signing_key_create(actor=None, organisation=Organisation.objects.get(pk="qatar"))
+    stored = (Path(settings.DATA_DIR) / "keys" / f"{vote_key.key_id}.ed25519").read_bytes()
+    assert stored.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert verify(vote_key.public_key, b"m", vote_sign(vote_key, b"m"))
+    log_key = LedgerKey.objects.get(purpose="log", retired_at__isnull=True)
+    assert bytes(log_key.private_key).startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    page = Client().get("/ledger/").content.decode()
+    assert vote_key.key_id in page and "signs Qatar" in page
+    assert notes.fingerprint(bytes(log_key.public_key)) in page

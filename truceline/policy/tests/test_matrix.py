@@ -81,6 +81,7 @@ token:pk-liaison           revoke   .      Y     .     .     .     .     .     Y
 token:qa-monitor           view     .      .     .     Y     .     .     .     Y
 token:qa-monitor           revoke   .      .     .     Y     .     .     .     Y
 event                      view     .      .     .     Y     Y     Y     Y     Y
+event:pk-liaison           view     .      Y     .     Y     Y     Y     Y     Y
 incident:received          view     .      Y     .     Y     Y     Y     Y     Y
 incident:received          triage   .      .     .     Y     Y     .     .     .
 incident:received          respond  .      .     .     .     .     .     .     .
@@ -147,9 +148,11 @@ def _first(model: type[models.Model]) -> Callable[[dict[str, User], str], models
     return lambda people, key: model.objects.first()  # type: ignore[return-value]
 
 
-def _event(people: dict[str, User], key: str) -> Event:
+def _event(people: dict[str, User], key: str | None) -> Event:
+    """An event made by the system, or (``event:USER``) by that person: their receipt."""
+    actor = people[key] if key else None
     with transaction.atomic():
-        return event_append(actor=None, kind="t", object_type="t", object_id="1", payload={})
+        return event_append(actor=actor, kind="t", object_type="t", object_id="1", payload={})
 
 
 REPORT = ReportInput(
