@@ -318,8 +318,8 @@ def test_a_mangled_receipt_is_refused_with_reasons_never_an_error(people, settin
 
 
 def test_the_portal_publishes_every_key_and_private_halves_are_encrypted(people, settings) -> None:  # type: ignore[no-untyped-def]
-    from truceline.findings.keys import signing_key_create, verify
     from truceline.findings.keys import sign as vote_sign
+    from truceline.findings.keys import signing_key_create, verify
     from truceline.scenario.models import Organisation
 
     vote_key = signing_key_create(actor=None, organisation=Organisation.objects.get(pk="qatar"))
