@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "truceline.reports",
     "truceline.findings",
     "truceline.redaction",
+    "truceline.evidence",
     "truceline.web",
 ]
 
@@ -207,3 +208,37 @@ TRUCELINE_LEDGER_ORIGIN = os.environ.get("TRUCELINE_LEDGER_ORIGIN", "truceline.l
 TRUCELINE_LEDGER_KEY_NAME = os.environ.get("TRUCELINE_LEDGER_KEY_NAME", TRUCELINE_LEDGER_ORIGIN)
 TRUCELINE_CHECKPOINT_ENTRIES = int(os.environ.get("TRUCELINE_CHECKPOINT_ENTRIES", "64"))
 TRUCELINE_CHECKPOINT_SECONDS = int(os.environ.get("TRUCELINE_CHECKPOINT_SECONDS", "30"))
+
+# Evidence (docs/evidence.md): uploads are streamed to temporary files and hashed on the way,
+# refused as soon as a file or a submission passes its limit.
+TRUCELINE_EVIDENCE_MAX_FILE = int(os.environ.get("TRUCELINE_EVIDENCE_MAX_FILE", str(2 << 30)))
+TRUCELINE_EVIDENCE_MAX_SUBMISSION = int(
+    os.environ.get("TRUCELINE_EVIDENCE_MAX_SUBMISSION", str(4 << 30))
+)
+FILE_UPLOAD_HANDLERS = ["truceline.evidence.uploads.HashingUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# Where evidence bytes live: a directory under the data dir, or any S3-compatible store
+# (TRUCELINE_EVIDENCE_S3_BUCKET, with the usual AWS_* variables, via django-storages).
+_S3_BUCKET = os.environ.get("TRUCELINE_EVIDENCE_S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _S3_BUCKET,
+                "endpoint_url": os.environ.get("TRUCELINE_EVIDENCE_S3_ENDPOINT") or None,
+                "file_overwrite": False,
+                "default_acl": None,
+                "querystring_auth": False,
+            },
+        }
+        if _S3_BUCKET
+        else {
+            "BACKEND": "truceline.evidence.store.AtomicFileSystemStorage",
+            "OPTIONS": {"location": str(DATA_DIR / "evidence")},
+        }
+    ),
+}

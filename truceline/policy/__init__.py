@@ -17,6 +17,7 @@ from truceline.policy.core import (
     role_of,
     visible_to,
 )
+from truceline.policy.evidence import access_evidence
 from truceline.policy.platform import access_event, access_token, access_user
 from truceline.policy.workflow import sees_reporter
 
@@ -24,6 +25,7 @@ __all__ = [
     "Viewer",
     "access",
     "access_event",
+    "access_evidence",
     "access_token",
     "access_user",
     "can",

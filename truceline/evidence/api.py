@@ -1,0 +1,151 @@
+"""/evidence: upload (multipart, several files), read, download, custody, sharing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import ConfigDict
+
+from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
+from truceline.core.errors import ApiError, Forbidden
+from truceline.evidence import services
+from truceline.evidence.models import Evidence
+from truceline.evidence.selectors import custody, evidence_out, is_owner_side
+from truceline.evidence.store import storage
+from truceline.evidence.uploads import REFUSED
+from truceline.ledger.selectors import receipt
+from truceline.ledger.services import capture_events
+from truceline.policy import access_evidence, can, visible_to
+
+router = Router(tags=["evidence"])
+
+# Never rendered from our origin: a download, not sniffed, and sandboxed if opened anyway.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, no-store",
+}
+
+
+class SharingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    sharing: Literal["mechanism", "parties", "public"]
+
+
+def received_files(
+    request: HttpRequest, files: list[UploadedFile] | None
+) -> list[services.Received]:
+    """The files the upload handler kept, or the reason it stopped."""
+    refused = request.META.get(REFUSED)
+    if refused:
+        raise ApiError("payload-too-large", refused)
+    out = []
+    for f in files or []:
+        path = getattr(f, "temporary_file_path", None)
+        if path is None or not hasattr(f, "sha256"):
+            raise ApiError("bad-request", "The upload could not be read.")
+        out.append(services.Received(Path(path()), f.name or "upload", f.size or 0, f.sha256))
+    return out
+
+
+@router.post(
+    "/evidence",
+    response={201: dict[str, Any], **errors(400, 401, 403, 413, 422)},
+    auth=Bearer(),
+    summary="Upload one or more files (multipart field `files`); each becomes its own item",
+)
+def evidence_upload(
+    request: HttpRequest,
+    sharing: Form[Literal["mechanism", "parties"]] = "mechanism",
+    files: File[list[UploadedFile]] | None = None,
+) -> Status:
+    received = received_files(request, files)
+    with capture_events() as events:
+        items = services.evidence_receive(actor=actor_of(request), files=received, sharing=sharing)
+    return Status(
+        201,
+        {
+            "items": [evidence_out(i, request.user) for i in items],
+            "receipts": [receipt(e) for e in events if e.kind == "evidence.received"],
+        },
+    )
+
+
+@router.get(
+    "/evidence",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=Bearer(),
+    summary="The items this caller may see",
+)
+def evidence_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
+    items = (
+        visible_to(request.user, Evidence).select_related("uploaded_by").order_by("-uploaded_at")
+    )
+    return paginate(items, q, lambda i: evidence_out(i, request.user))
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=Bearer(),
+    summary="One item: type, size, SHA-256, metadata (its view is on the chain of custody)",
+)
+def evidence_get(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
+    item = access_evidence(request.user, evidence_id)
+    services.evidence_handed_out(actor=actor_of(request), item=item, how="viewed")
+    return evidence_out(item, request.user)
+
+
+@router.get(
+    "/evidence/{evidence_id}/custody",
+    response={200: dict[str, Any], **errors(401, 403, 404)},
+    auth=Bearer(),
+    summary="The chain of custody: every handling, who and when",
+)
+def evidence_custody(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
+    item = access_evidence(request.user, evidence_id)
+    if not is_owner_side(request.user, item):
+        raise Forbidden("the trail is the mechanism's and the uploading party's")
+    return {"items": custody(item)}
+
+
+@router.get(
+    "/evidence/{evidence_id}/download",
+    response={200: bytes, **errors(401, 404)},
+    auth=Bearer(),
+    summary="The bytes, always as an attachment (the download is on the chain of custody)",
+)
+def evidence_download(request: HttpRequest, evidence_id: str) -> FileResponse:
+    item = access_evidence(request.user, evidence_id)
+    return download(request, item)
+
+
+def download(request: HttpRequest, item: Evidence) -> FileResponse:
+    services.evidence_handed_out(actor=request.user, item=item, how="downloaded")  # type: ignore[arg-type]
+    answer = FileResponse(
+        storage().open(item.blob.name, "rb"),
+        as_attachment=True,
+        filename=item.filename,
+        content_type="application/octet-stream",
+    )
+    for header, value in DOWNLOAD_HEADERS.items():
+        answer[header] = value
+    return answer
+
+
+@router.post(
+    "/evidence/{evidence_id}/sharing",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Monitors: mechanism only, parties, or public (a copy without metadata)",
+)
+def evidence_sharing(request: HttpRequest, evidence_id: str, payload: SharingIn) -> dict[str, Any]:
+    item = access_evidence(request.user, evidence_id)
+    if not can(request.user, "share", item):
+        raise Forbidden("only monitors change what is shared")
+    item = services.evidence_share(actor=actor_of(request), item=item, sharing=payload.sharing)
+    return evidence_out(item, request.user)

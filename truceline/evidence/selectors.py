@@ -1,0 +1,52 @@
+"""Reading evidence as a given person may: its shape, its trail, its bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from truceline.evidence.models import Evidence
+from truceline.ledger.models import Event
+from truceline.policy import is_mediator
+from truceline.policy.core import organisation_of
+
+
+def is_owner_side(viewer: Any, item: Evidence) -> bool:
+    """The mechanism, or the party that uploaded it (or its original)."""
+    return is_mediator(viewer) or organisation_of(viewer) == item.organisation_id
+
+
+def evidence_out(item: Evidence, viewer: Any) -> dict[str, Any]:
+    """An item as this viewer may see it. Another party never learns who uploaded it; the
+    public sees a public copy, whose metadata was stripped with the bytes."""
+    body: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind,
+        "derived_from": None,
+        "filename": item.filename,
+        "media_type": item.media_type,
+        "size": item.size,
+        "sha256": item.sha256,
+        "incident": item.incident_id,
+        "uploaded_at": item.uploaded_at,
+        "copies": [{"id": c.id, "kind": c.kind} for c in item.derived.order_by("uploaded_at")],
+    }
+    if is_owner_side(viewer, item):
+        body.update(
+            derived_from=item.derived_from_id,
+            metadata=item.metadata,
+            sharing=item.sharing,
+            organisation=item.organisation_id,
+            uploaded_by=item.uploaded_by.username,
+        )
+    elif item.kind == "original":
+        body.update(metadata=item.metadata, sharing=item.sharing)
+    return body
+
+
+def custody(item: Evidence) -> list[dict[str, Any]]:
+    """Every handling of the item, oldest first: the chain of custody."""
+    events = Event.objects.filter(object_type="evidence", object_id=item.id).order_by("seq")
+    return [
+        {"seq": e.seq, "at": e.recorded_at, "by": e.actor_label, "what": e.kind.split(".", 1)[1]}
+        for e in events
+    ]
