@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Forbidden, IllegalTransition, Invalid
+from truceline.evidence.services import evidence_attach
 from truceline.incidents.models import (
     OPENED_STATES,
     TRANSITIONS,
@@ -143,13 +144,15 @@ def response_submit(
     """The accused party answers; after the reply window the answer is kept, marked late."""
     if not text.strip():
         raise Invalid({"text": ["the answer cannot be empty"]})
-    if evidence:
-        raise Invalid({"evidence": ["unknown evidence id"]})
+    if len(set(evidence)) != len(evidence):
+        raise Invalid({"evidence": ["an item is cited twice"]})
     with transaction.atomic():
         incident = _locked(incident)
         _require(actor, "respond", incident)
         if incident.state not in {State.UNDER_VERIFICATION, State.FINDING_DRAFTED}:
             raise IllegalTransition(state=incident.state, action="respond")
+        if evidence:
+            evidence_attach(actor=actor, ids=evidence, incident=incident)
         now = timezone.now()
         response = Response.objects.create(
             incident=incident,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from truceline.accounts.models import Role, User
 from truceline.core.canonical import jsonable
 from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
+from truceline.evidence.services import evidence_attach
 from truceline.incidents.models import Incident, State
 from truceline.incidents.services import incident_withdraw_if_empty
 from truceline.ledger.models import Event
@@ -104,8 +105,8 @@ def _resolve(actor: User, data: ReportInput) -> dict[str, Any]:
         errors["occurred_at"] = ["in the future"]
     if not data.narrative.strip():
         errors["narrative"] = ["describe what happened"]
-    if data.evidence:
-        errors["evidence"] = ["unknown evidence id"]
+    if len(set(data.evidence)) != len(data.evidence):
+        errors["evidence"] = ["an item is cited twice"]
     try:
         casualties = _normalise_casualties(data.casualties)
     except Invalid as exc:
@@ -166,6 +167,8 @@ def report_submit(
             **values,
         )
         report.save()
+        if data.evidence:  # the filer's own uploads, now tied to this incident
+            evidence_attach(actor=actor, ids=list(data.evidence), incident=incident)
         substance = _substance(values)
         event = event_append(
             actor=actor,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +20,7 @@ from django.db import models, transaction
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
 from truceline.core.errors import NotFound
+from truceline.evidence.models import Evidence
 from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import (
     FindingInput,
@@ -129,6 +131,13 @@ reconsideration:pakistan   decide   .      .     .     Y     Y     .     .     .
 seal                       view     .      .     .     Y     Y     Y     Y     Y
 draft:pk-liaison           view     .      Y     .     .     .     .     .     .
 draft:qa-monitor           view     .      .     .     Y     .     .     .     .
+evidence:uploaded          view     .      Y     .     Y     Y     Y     Y     Y
+evidence:mechanism         view     .      Y     .     Y     Y     Y     Y     Y
+evidence:mechanism         share    .      .     .     Y     Y     .     .     .
+evidence:parties           view     .      Y     Y     Y     Y     Y     Y     Y
+evidence:parties-thumbnail view     .      Y     Y     Y     Y     Y     Y     Y
+evidence:public-copy       view     Y      Y     Y     Y     Y     Y     Y     Y
+evidence:public-unpublished view    .      Y     Y     Y     Y     Y     Y     Y
 """
 
 
@@ -142,6 +151,36 @@ def parse_matrix() -> list[tuple[str, str, dict[str, bool]]]:
         assert len(cells) == len(ROLES), line
         rows.append((obj, action, {r: c == "Y" for r, c in zip(ROLES, cells, strict=True)}))
     return rows
+
+
+def _evidence(people: dict[str, User], key: str) -> Evidence:
+    """A photo Pakistan uploaded: only uploaded (cited nowhere), or cited in an incident
+    under verification at a sharing level, or its public copy (published or not)."""
+    import hashlib
+    import os
+    import tempfile
+
+    from truceline.evidence.services import Received, evidence_receive, evidence_share
+    from truceline.evidence.tests.files import png
+
+    data = png()
+    handle, name = tempfile.mkstemp()
+    os.close(handle)
+    Path(name).write_bytes(data)
+    sharing = "mechanism" if key in {"uploaded", "mechanism"} else "parties"
+    received = Received(Path(name), "p.png", len(data), hashlib.sha256(data).hexdigest())
+    (item,) = evidence_receive(actor=people["pk-liaison"], files=[received], sharing=sharing)
+    Path(name).unlink()
+    if key == "uploaded":
+        return item
+    state = "published" if key == "public-copy" else "under-verification"
+    make_incident(people, state, evidence=(item.id,))
+    if key.startswith("public"):
+        evidence_share(actor=people["qa-monitor"], item=item, sharing="public")
+        return Evidence.objects.get(derived_from=item, kind="public-copy")
+    if key.endswith("thumbnail"):
+        return Evidence.objects.get(derived_from=item, kind="thumbnail")
+    return item
 
 
 def _first(model: type[models.Model]) -> Callable[[dict[str, User], str], models.Model]:
@@ -187,12 +226,16 @@ ORDER = ["received", "triaged", "under-verification", "finding-drafted", "endors
 
 
 def make_incident(
-    people: dict[str, User], state: str, confidentiality: str = "parties"
+    people: dict[str, User],
+    state: str,
+    confidentiality: str = "parties",
+    evidence: tuple[str, ...] = (),
 ) -> Incident:
     """An incident filed by Pakistan against Afghanistan, driven by the services to ``state``."""
     mon = people["qa-monitor"]
     report, _ = report_submit(
-        actor=people["pk-liaison"], data=replace(REPORT, confidentiality=confidentiality)
+        actor=people["pk-liaison"],
+        data=replace(REPORT, confidentiality=confidentiality, evidence=list(evidence)),
     )
     incident = report.incident
     if state == "withdrawn":
@@ -321,6 +364,7 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "user": lambda people, key: people[key],
     "token": lambda people, key: token_create(actor=None, user=people[key])[0],
     "event": _event,
+    "evidence": _evidence,
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -343,6 +387,7 @@ MODEL_OF_KIND = {
     "reconsideration": Reconsideration,
     "seal": Seal,
     "draft": ReportDraft,
+    "evidence": Evidence,
 }
 
 
