@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("truceline.incidents.urls")),
     path("", include("truceline.ledger.urls")),
+    path("", include("truceline.evidence.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -1,10 +1,13 @@
 """The workflow story in a real browser: allegation → triage → reply → votes → publication."""
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
+from truceline.evidence.tests import files
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +20,7 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_story(page) -> None:  # type: ignore[no-untyped-def]
+def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "pk-liaison")
     page.get_by_role("link", name="File a report").click()
     check_accessibility(page)
@@ -36,6 +39,9 @@ def test_story(page) -> None:  # type: ignore[no-untyped-def]
     )
     page.get_by_label("Sources (one per line)").fill("Post commander")
     page.get_by_label("Urgent: firing is still going on").check()
+    photo = tmp_path / "post.jpg"  # with the camera's GPS position in its EXIF
+    photo.write_bytes(files.jpeg_with_gps())
+    page.get_by_label("Photos, video, audio, documents (several at once)").set_input_files(photo)
     page.get_by_role("button", name="Submit report").click()
     heading = page.get_by_role("heading", level=1).inner_text()
     incident = heading.split()[-1]
@@ -79,6 +85,15 @@ def test_story(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Seal", exact=True).first.click()
     page.get_by_role("button", name="Open verification and share with the accused party").click()
     check_accessibility(page)
+    # The photo: its metadata and chain of custody; shared publicly, as a stripped copy.
+    page.locator("section[aria-labelledby=evidence-h] a").first.click()
+    original = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert page.get_by_text("Canon EOS 80D").is_visible()
+    assert page.get_by_role("heading", name="Chain of custody").is_visible()
+    check_accessibility(page)
+    page.get_by_label("Who may see it").select_option("public")
+    page.get_by_role("button", name="Change sharing").click()
+    assert page.get_by_text("Sharing changed").is_visible()
 
     sign_in(page, "pk-liaison")
     page.get_by_role("link", name=incident).first.click()
@@ -140,4 +155,15 @@ def test_story(page) -> None:  # type: ignore[no-untyped-def]
     page.goto("/")
     assert page.get_by_text("Revised: likely an attack from Afghan territory.").is_visible()
     assert page.get_by_text("Attribution is not established.").is_visible()
+    check_accessibility(page)
+    # The public sees the photo only as the copy without metadata, never the original.
+    page.goto(f"/incidents/{incident}/")
+    shown = page.locator("section[aria-labelledby=evidence-h] img")
+    assert shown.count() == 1
+    image = page.request.get(shown.get_attribute("src"))
+    assert image.ok and image.headers["x-content-type-options"] == "nosniff"
+    with Image.open(io.BytesIO(image.body())) as copy:
+        assert not copy.getexif()  # no camera, no time, no GPS
+    assert page.request.get(f"/evidence/{original}/").status == 404
+    assert page.request.get(f"/evidence/{original}/download").status == 404
     check_accessibility(page)

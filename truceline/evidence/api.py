@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
@@ -11,12 +10,12 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
-from truceline.core.errors import ApiError, Forbidden
+from truceline.core.errors import Forbidden
 from truceline.evidence import services
 from truceline.evidence.models import Evidence
 from truceline.evidence.selectors import custody, evidence_out, is_owner_side
 from truceline.evidence.store import storage
-from truceline.evidence.uploads import REFUSED
+from truceline.evidence.uploads import received_files
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
 from truceline.policy import access_evidence, can, visible_to
@@ -36,22 +35,6 @@ class SharingIn(Schema):
     sharing: Literal["mechanism", "parties", "public"]
 
 
-def received_files(
-    request: HttpRequest, files: list[UploadedFile] | None
-) -> list[services.Received]:
-    """The files the upload handler kept, or the reason it stopped."""
-    refused = request.META.get(REFUSED)
-    if refused:
-        raise ApiError("payload-too-large", refused)
-    out = []
-    for f in files or []:
-        path = getattr(f, "temporary_file_path", None)
-        if path is None or not hasattr(f, "sha256"):
-            raise ApiError("bad-request", "The upload could not be read.")
-        out.append(services.Received(Path(path()), f.name or "upload", f.size or 0, f.sha256))
-    return out
-
-
 @router.post(
     "/evidence",
     response={201: dict[str, Any], **errors(400, 401, 403, 413, 422)},
@@ -63,7 +46,7 @@ def evidence_upload(
     sharing: Form[Literal["mechanism", "parties"]] = "mechanism",
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # refused uploads
 ) -> Status:
-    received = received_files(request, files)
+    received = received_files(request, files or [])
     with capture_events() as events:
         items = services.evidence_receive(actor=actor_of(request), files=received, sharing=sharing)
     return Status(

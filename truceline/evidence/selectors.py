@@ -50,3 +50,24 @@ def custody(item: Evidence) -> list[dict[str, Any]]:
         {"seq": e.seq, "at": e.recorded_at, "by": e.actor_label, "what": e.kind.split(".", 1)[1]}
         for e in events
     ]
+
+
+def evidence_for_incident(incident: Any, viewer: Any) -> list[dict[str, Any]]:
+    """What this viewer may see of an incident's evidence: each original with its
+    thumbnail; where only a public copy is visible (the public), that copy."""
+    from truceline.evidence.models import Kind
+    from truceline.policy import visible_to
+
+    visible = list(visible_to(viewer, Evidence).filter(incident=incident).order_by("uploaded_at"))
+    originals = {e.id for e in visible if e.kind == Kind.ORIGINAL}
+    shown = []
+    for item in visible:
+        if item.kind == Kind.ORIGINAL:
+            thumb = next(
+                (e for e in visible if e.derived_from_id == item.id and e.kind == Kind.THUMBNAIL),
+                None,
+            )
+            shown.append({"item": item, "image": thumb})
+        elif item.kind == Kind.PUBLIC_COPY and item.derived_from_id not in originals:
+            shown.append({"item": item, "image": item})
+    return shown

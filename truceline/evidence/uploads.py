@@ -5,10 +5,17 @@ a file or the whole submission passes its limit."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import HttpRequest
+
+from truceline.core.errors import ApiError
+from truceline.evidence.services import Received
 
 REFUSED = "truceline.upload_refused"
 
@@ -52,3 +59,27 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         uploaded = super().file_complete(file_size)
         uploaded.sha256 = self.sha.hexdigest()  # type: ignore[union-attr]
         return uploaded
+
+
+def received_files(request: HttpRequest, files: Sequence[UploadedFile]) -> list[Received]:
+    """The files this handler kept for the request, or the reason it stopped (413)."""
+    refused = request.META.get(REFUSED)
+    if refused:
+        raise ApiError("payload-too-large", refused)
+    out = []
+    for f in files:
+        path = getattr(f, "temporary_file_path", None)
+        if path is None or not hasattr(f, "sha256"):
+            raise ApiError("bad-request", "The upload could not be read.")
+        out.append(Received(Path(path()), f.name or "upload", f.size or 0, f.sha256))
+    return out
+
+
+def evidence_from_form(request: HttpRequest, sharing: str) -> list[Any]:
+    """A page's multipart ``files`` field, received as evidence (nothing when empty)."""
+    from truceline.evidence.services import evidence_receive
+
+    files = received_files(request, request.FILES.getlist("files"))
+    if not files:
+        return []
+    return evidence_receive(actor=request.user, files=files, sharing=sharing)  # type: ignore[arg-type]

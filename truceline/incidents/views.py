@@ -5,11 +5,14 @@ Thin: parse a form, call the service, show its error at the field or at the top.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Invalid, NotFound
+from truceline.evidence.selectors import evidence_for_incident
+from truceline.evidence.uploads import evidence_from_form
 from truceline.findings import services as findings
 from truceline.findings.models import Finding, FindingStatus, Reconsideration
 from truceline.incidents import services
@@ -77,6 +82,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         url = reverse("incidents:report_new")
         return redirect(f"{url}?draft={draft.id}" if draft else url)
     initial = draft.data if draft is not None and request.method == "GET" else None
+    files_error = ""
     form = ReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -101,9 +107,22 @@ def report_new(request: HttpRequest) -> HttpResponse:
             evidence=[],
         )
         try:
-            report, event = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
+            with transaction.atomic():  # the files and the report are received together
+                sharing = request.POST.get("sharing", "parties")
+                cited = [item.id for item in evidence_from_form(request, sharing)]
+                data = dataclasses.replace(data, evidence=cited)
+                report, event = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
         except ApiError as exc:
-            _errors_to_form(form, exc)
+            if exc.code == "payload-too-large" or any(k.startswith("files") for k in exc.fields):
+                files_error = (
+                    exc.message
+                    if not exc.fields
+                    else " ".join(
+                        m for k, v in exc.fields.items() if k.startswith("files") for m in v
+                    )
+                )
+            else:
+                _errors_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -114,8 +133,15 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 % {"id": report.id, "seq": event.seq},
             )
             return redirect("incidents:detail", incident_id=report.incident_id)
-    context = {"form": form, "draft": draft}
-    return render(request, "incidents/report_new.html", context, status=422 if form.errors else 200)
+    context = {
+        "form": form,
+        "draft": draft,
+        "files_error": files_error,
+        "posted_sharing": request.POST.get("sharing", ""),
+        "max_file_mb": settings.TRUCELINE_EVIDENCE_MAX_FILE // (1 << 20),
+    }
+    failed = form.errors or files_error
+    return render(request, "incidents/report_new.html", context, status=422 if failed else 200)
 
 
 @login_required
@@ -195,6 +221,7 @@ def _detail(
         "findings": found,
         "timeline": incident_timeline(incident, user),
         "receipts": own_receipts(incident, user),
+        "evidence": evidence_for_incident(incident, user),
         "may": {
             a: can(user, a, incident)
             for a in ("triage", "assign", "open", "respond", "draft-finding", "ask", "reconsider")

@@ -15,9 +15,11 @@
     if (!dirty || busy) return;
     busy = true;
     dirty = false;
+    var data = new FormData(form);
+    data.delete("files");  // files go with the report itself, not with every autosave
     fetch(form.dataset.autosave, {
       method: "POST",
-      body: new FormData(form),
+      body: data,
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
