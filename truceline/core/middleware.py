@@ -85,7 +85,8 @@ _NUL_MARKS = (b"\x00", b"\\u0000", b"%00")
 class RejectNulMiddleware:
     """Text with a NUL character is refused at the door (400): PostgreSQL cannot store it,
     and no field of ours has a use for it. Query strings, JSON and form bodies are checked;
-    of a multipart body, the text fields only (files are bytes)."""
+    of a multipart body, the text fields only (files are bytes); raw octet-stream bodies (upload
+    chunks) not at all."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -97,6 +98,8 @@ class RejectNulMiddleware:
         try:
             if request.content_type == "multipart/form-data":  # the files are not text
                 fields_nul = any("\x00" in v for vs in request.POST.lists() for v in vs[1])
+            elif request.content_type == "application/octet-stream":
+                pass  # raw file bytes (an upload's chunk), never read as text
             else:
                 body = request.body
         except RequestDataTooBig:

@@ -7,12 +7,12 @@ from typing import Any, Literal
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
-from truceline.core.errors import Forbidden
-from truceline.evidence import services
-from truceline.evidence.models import Evidence
+from truceline.core.errors import Forbidden, Invalid, NotFound
+from truceline.evidence import chunked, services
+from truceline.evidence.models import ChunkedUpload, Evidence
 from truceline.evidence.selectors import custody, evidence_out, is_owner_side
 from truceline.evidence.store import storage
 from truceline.evidence.uploads import received_files
@@ -132,3 +132,94 @@ def evidence_sharing(request: HttpRequest, evidence_id: str, payload: SharingIn)
         raise Forbidden("only monitors change what is shared")
     item = services.evidence_share(actor=actor_of(request), item=item, sharing=payload.sharing)
     return evidence_out(item, request.user)
+
+
+class UploadIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    filename: str = Field(min_length=1, max_length=255)
+    size: int = Field(gt=0, le=2**62)
+    sha256: str = Field(min_length=64, max_length=64)
+
+
+class CompleteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    sharing: Literal["mechanism", "parties"] = "mechanism"
+
+
+def _upload_of(request: HttpRequest, upload_id: str) -> ChunkedUpload:
+    upload = ChunkedUpload.objects.filter(pk=upload_id, owner_id=request.user.pk).first()
+    if upload is None:
+        raise NotFound()
+    return upload
+
+
+def _upload_out(upload: ChunkedUpload) -> dict[str, Any]:
+    return {
+        "id": upload.id,
+        "size": upload.size,
+        "offset": upload.offset,
+        "state": upload.state,
+        "chunk_max": chunked.CHUNK_MAX,
+    }
+
+
+@router.post(
+    "/uploads",
+    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    auth=Bearer(),
+    summary="Begin a resumable upload: declare its size and SHA-256",
+)
+def uploads_begin(request: HttpRequest, payload: UploadIn) -> Status:
+    upload = chunked.upload_begin(
+        actor=actor_of(request), filename=payload.filename, size=payload.size, sha256=payload.sha256
+    )
+    return Status(201, _upload_out(upload))
+
+
+@router.get(
+    "/uploads/{upload_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=Bearer(),
+    summary="Where a resumable upload stands (its offset: where to send the next chunk)",
+)
+def uploads_get(request: HttpRequest, upload_id: str) -> dict[str, Any]:
+    return _upload_out(_upload_of(request, upload_id))
+
+
+@router.put(
+    "/uploads/{upload_id}",
+    response={200: dict[str, Any], **errors(400, 401, 404, 409, 413, 422)},
+    auth=Bearer(),
+    summary="Send the chunk at `Upload-Offset` (raw bytes); a repeated chunk changes nothing",
+)
+def uploads_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
+    upload = _upload_of(request, upload_id)
+    offset_text = request.headers.get("Upload-Offset", "")
+    length_text = request.headers.get("Content-Length", "")
+    if not offset_text.isdigit() or not length_text.isdigit() or len(offset_text) > 18:
+        raise Invalid({"Upload-Offset": ["send Upload-Offset and Content-Length as integers"]})
+    offset = chunked.upload_chunk(
+        upload=upload, offset=int(offset_text), body=request, length=int(length_text)
+    )
+    return {"id": upload.id, "offset": offset}
+
+
+@router.post(
+    "/uploads/{upload_id}/complete",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Finish: the assembled bytes must match the declared SHA-256; then it is evidence",
+)
+def uploads_complete(request: HttpRequest, upload_id: str, payload: CompleteIn) -> Status:
+    upload = _upload_of(request, upload_id)
+    with capture_events() as events:
+        item = chunked.upload_complete(
+            actor=actor_of(request), upload=upload, sharing=payload.sharing
+        )
+    return Status(
+        201,
+        {
+            "items": [evidence_out(item, request.user)],
+            "receipts": [receipt(e) for e in events if e.kind == "evidence.received"],
+        },
+    )

@@ -79,3 +79,33 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+def _upload_id() -> str:
+    return new_id("UPL")
+
+
+class UploadState(models.TextChoices):
+    OPEN = "open", _("Receiving chunks")
+    DONE = "done", _("Complete: became evidence")
+    FAILED = "failed", _("Failed: the bytes did not match the declared hash")
+
+
+class ChunkedUpload(models.Model):
+    """A resumable upload in progress: the client declares size and SHA-256, sends chunks at
+    offsets (a retried chunk is harmless), and completes it; only then is it evidence."""
+
+    id = models.CharField(max_length=16, primary_key=True, default=_upload_id, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    offset = models.BigIntegerField(default=0)
+    state = models.CharField(max_length=8, choices=UploadState.choices, default=UploadState.OPEN)
+    created_at = models.DateTimeField()
+    evidence = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.id

@@ -213,3 +213,72 @@ def test_evidence_check_finds_a_file_altered_behind_the_applications_back(api) -
     with pytest.raises(CommandError):
         call_command("evidence", "check", stderr=err)
     assert "missing" in err.getvalue()
+
+
+def test_a_resumable_upload_survives_retried_and_lost_chunks(api) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    data = files.mp4(30) + b"\x00" * 300_000
+    digest = hashlib.sha256(data).hexdigest()
+    status, begun = api.post(
+        "/uploads",
+        {"filename": "clip.mp4", "size": len(data), "sha256": digest},
+        as_="pk-liaison",
+    )
+    assert status == 201 and begun["offset"] == 0
+    url = f"/api/v1/uploads/{begun['id']}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api.token('pk-liaison')}"}
+
+    def put(offset: int, chunk: bytes) -> Any:
+        return api.client.put(
+            url,
+            data=chunk,
+            content_type="application/octet-stream",
+            HTTP_UPLOAD_OFFSET=str(offset),
+            **auth,
+        )
+
+    step = 100_000
+    assert put(0, data[:step]).json()["offset"] == step
+    assert put(0, data[:step]).json()["offset"] == step  # the answer was lost: sent again
+    skipped = put(2 * step, data[2 * step : 3 * step])  # a chunk out of order
+    assert skipped.status_code == 409 and skipped.json()["error"]["offset"] == step
+    early = api.post(f"/uploads/{begun['id']}/complete", {}, as_="pk-liaison")
+    assert early[0] == 409  # bytes still missing
+    for offset in range(step, len(data), step):
+        assert put(offset, data[offset : offset + step]).status_code == 200
+    assert api.get(f"/uploads/{begun['id']}", as_="pk-liaison")[1]["offset"] == len(data)
+    # another person cannot see or touch it
+    assert api.get(f"/uploads/{begun['id']}", as_="af-liaison")[0] == 404
+    status, done = api.post(f"/uploads/{begun['id']}/complete", {}, as_="pk-liaison")
+    assert status == 201, done
+    item = done["items"][0]
+    assert item["sha256"] == digest and item["media_type"] == "video/mp4"
+    assert item["metadata"]["duration_s"] == 30
+
+
+def test_a_resumable_upload_whose_bytes_do_not_match_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    data = b"plain words\n" * 100
+    status, begun = api.post(
+        "/uploads",
+        {"filename": "n.txt", "size": len(data), "sha256": hashlib.sha256(b"other").hexdigest()},
+        as_="pk-liaison",
+    )
+    api.client.put(
+        f"/api/v1/uploads/{begun['id']}",
+        data=data,
+        content_type="application/octet-stream",
+        HTTP_UPLOAD_OFFSET="0",
+        HTTP_AUTHORIZATION=f"Bearer {api.token('pk-liaison')}",
+    )
+    before = Evidence.objects.count()
+    status, body = api.post(f"/uploads/{begun['id']}/complete", {}, as_="pk-liaison")
+    assert status == 422 and "do not match" in json.dumps(body)
+    assert Evidence.objects.count() == before
+    for bad in (
+        {"filename": "x", "size": 0, "sha256": "0" * 64},
+        {"filename": "x", "size": 10, "sha256": "XYZ" * 21 + "X"},
+    ):
+        assert api.post("/uploads", bad, as_="pk-liaison")[0] == 422
