@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt bench openapi clean
+.PHONY: demo test check fmt bench bench-evidence openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(VENV)/.dev
 	d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
 	TRUCELINE_DATA_DIR=$$d $(BIN)/truceline migrate -v0 && \
 	TRUCELINE_DATA_DIR=$$d $(BIN)/truceline bench ledger $(BENCH_ARGS) --write docs/performance.md
+
+## bench-evidence: a 1 GiB upload through `truceline serve`, memory watched; writes docs/performance.md
+bench-evidence: $(VENV)/.dev
+	$(BIN)/truceline bench evidence --write docs/performance.md
 
 ## openapi: write the committed OpenAPI document (CI diffs it)
 openapi: $(VENV)/.runtime

@@ -27,6 +27,9 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "10",
+            # a video of hundreds of MB from a border post takes minutes, not seconds
+            "--timeout",
+            "900",
         ]
         sys.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - fixed argv, no shell

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["ledger"])
+        parser.add_argument("target", choices=["ledger", "evidence"])
+        parser.add_argument("--size", type=int, default=1 << 30, help="evidence: upload bytes")
         parser.add_argument("--entries", type=int, default=1_000_000)
         parser.add_argument("--appends", type=int, default=300)
         parser.add_argument("--proofs", type=int, default=1000)
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         def progress(text: str) -> None:
             self.stderr.write(f"  {text}")
 
+        if options["target"] == "evidence":
+            self._evidence(options, progress)
+            return
         try:
             results = bench.run(
                 entries=options["entries"],
@@ -49,12 +53,32 @@ class Command(BaseCommand):
             "| --- | --- | --- |",
             *(f"| {a} | {b} | {c} |" for a, b, c in results.lines),
         ]
-        text = "\n".join(table)
+        self._write("ledger", "\n".join(table), options["write"])
+
+    def _evidence(self, options: dict[str, Any], progress: Any) -> None:
+        from truceline.evidence import bench as evidence_bench
+        from truceline.ledger import bench
+
+        try:
+            lines = evidence_bench.run(options["size"], progress)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        table = [
+            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
+            f"Command: `make bench-evidence` (`truceline bench evidence --size {options['size']}`"
+            ": `truceline serve` with one worker on a scratch SQLite data directory).",
+            "",
+            "| figure | value | note |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
+        ]
+        self._write("evidence", "\n".join(table), options["write"])
+
+    def _write(self, name: str, text: str, path: Path | None) -> None:
         self.stdout.write(text)
-        if options["write"]:
-            path: Path = options["write"]
+        if path:
             old = path.read_text()
-            start, end = "<!-- bench:ledger -->", "<!-- /bench:ledger -->"
+            start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
             block = f"{start}\n{text}\n{end}"
             if start in old:
                 new = re.sub(
