@@ -71,3 +71,46 @@ def evidence_for_incident(incident: Any, viewer: Any) -> list[dict[str, Any]]:
         elif item.kind == Kind.PUBLIC_COPY and item.derived_from_id not in originals:
             shown.append({"item": item, "image": item})
     return shown
+
+
+FAR_KM = 5.0
+LONG_HOURS = 24.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def against_report(item: Evidence) -> dict[str, Any] | None:
+    """A photo's own time and place beside those of the report citing it: a suggestion for
+    the filer, a flag for the monitor when they are far apart."""
+    import datetime as dt
+
+    from truceline.reports.models import Report
+
+    meta = item.metadata or {}
+    if item.incident_id is None or not (meta.get("gps") or meta.get("taken_at")):
+        return None
+    reports = Report.objects.filter(incident_id=item.incident_id).order_by("submitted_at")
+    report = next((r for r in reports if item.id in (r.evidence or [])), None)
+    if report is None:
+        return None
+    out: dict[str, Any] = {"report": report.id}
+    gps = meta.get("gps")
+    if gps and report.lat is not None and report.lon is not None:
+        km = _km(report.lat, report.lon, gps["lat"], gps["lon"])
+        out.update(distance_km=round(km, 1), far=km > FAR_KM, photo_place=gps)
+    taken = meta.get("taken_at")
+    if taken:
+        try:  # the camera's clock, zone unknown: compared as if UTC, so hours apart is rough
+            at = dt.datetime.fromisoformat(taken).replace(tzinfo=dt.UTC)
+        except ValueError:
+            return out
+        hours = abs((report.occurred_at - at).total_seconds()) / 3600
+        out.update(hours_apart=round(hours, 1), long_apart=hours > LONG_HOURS, photo_time=taken)
+    return out

@@ -13,7 +13,7 @@ from truceline.core.errors import ApiError, NotFound
 from truceline.evidence import services
 from truceline.evidence.api import DOWNLOAD_HEADERS, download
 from truceline.evidence.models import Evidence, Kind, Sharing
-from truceline.evidence.selectors import custody, evidence_out, is_owner_side
+from truceline.evidence.selectors import against_report, custody, evidence_out, is_owner_side
 from truceline.evidence.store import storage
 from truceline.policy import access_evidence, can, visible_to
 
@@ -35,6 +35,7 @@ def detail(request: HttpRequest, evidence_id: str) -> HttpResponse:
         "copies": copies,
         "image": item if item.kind != Kind.ORIGINAL else copies.filter(kind=Kind.THUMBNAIL).first(),
         "trail": custody(item) if is_owner_side(request.user, item) else None,
+        "versus": against_report(item) if is_owner_side(request.user, item) else None,
         "may_share": item.kind == Kind.ORIGINAL and can(request.user, "share", item),
         "levels": Sharing.choices,
     }

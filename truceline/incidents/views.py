@@ -262,13 +262,15 @@ def _open(request: HttpRequest, incident: Any) -> None:
 
 
 def _respond(request: HttpRequest, incident: Any) -> None:
-    services.response_submit(
-        incident=incident,
-        actor=request.user,  # type: ignore[arg-type]
-        text=request.POST.get("text", ""),
-        counter_claims=request.POST.get("counter_claims", ""),
-        evidence=[],
-    )
+    with transaction.atomic():  # the files and the answer are received together
+        cited = [item.id for item in evidence_from_form(request, "parties")]
+        services.response_submit(
+            incident=incident,
+            actor=request.user,  # type: ignore[arg-type]
+            text=request.POST.get("text", ""),
+            counter_claims=request.POST.get("counter_claims", ""),
+            evidence=cited,
+        )
 
 
 def _ask(request: HttpRequest, incident: Any) -> None:

@@ -282,3 +282,54 @@ def test_a_resumable_upload_whose_bytes_do_not_match_is_refused(api) -> None:  #
         {"filename": "x", "size": 10, "sha256": "XYZ" * 21 + "X"},
     ):
         assert api.post("/uploads", bad, as_="pk-liaison")[0] == 422
+
+
+def test_a_photos_own_time_and_place_are_set_beside_the_reports(api, people, login) -> None:  # type: ignore[no-untyped-def]
+    from truceline.evidence.selectors import against_report
+    from truceline.policy.tests.test_matrix import make_incident
+
+    _s, near = upload(api, "pk-liaison", ("near.jpg", files.jpeg_with_gps(34.11, 71.1)))
+    _s, far = upload(api, "pk-liaison", ("far.jpg", files.jpeg_with_gps(31.5, 66.0)))
+    near_id, far_id = near["items"][0]["id"], far["items"][0]["id"]
+    make_incident(people, "received", evidence=(near_id, far_id))
+    close = against_report(Evidence.objects.get(pk=near_id))
+    assert close is not None and not close["far"] and close["distance_km"] < 5
+    assert close["hours_apart"] < 1 and not close["long_apart"]
+    distant = against_report(Evidence.objects.get(pk=far_id))
+    assert distant is not None and distant["far"] and distant["distance_km"] > 300
+    page = login("pk-liaison").get(f"/evidence/{far_id}/").content.decode()
+    assert "That is far: check which is right." in page
+
+
+def test_the_accused_party_answers_with_a_document_from_the_incident_page(people, login) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from truceline.incidents.models import Response
+    from truceline.policy.tests.test_matrix import make_incident
+
+    incident = make_incident(people, "under-verification")
+    client = login("af-liaison")
+    document = io.BytesIO(files.pdf(2))
+    document.name = "reply.pdf"
+    answer = client.post(
+        reverse("incidents:action", args=[incident.pk, "respond"]),
+        {"text": "Our patrol was elsewhere; the log is attached.", "files": [document]},
+    )
+    assert answer.status_code in {200, 302}, answer.content[:300]
+    response = Response.objects.get(incident=incident)
+    (cited,) = response.evidence
+    item = Evidence.objects.get(pk=cited)
+    assert (item.organisation_id, item.incident_id, item.media_type) == (
+        "afghanistan",
+        incident.pk,
+        "application/pdf",
+    )
+    # a refused file refuses the answer too, and says so at the field
+    bad = io.BytesIO(files.html_as_jpeg())
+    bad.name = "x.jpg"
+    page = client.post(
+        reverse("incidents:action", args=[incident.pk, "respond"]),
+        {"text": "A second answer.", "files": [bad]},
+    )
+    assert page.status_code == 422 and 'id="files-err"' in page.content.decode()
+    assert Response.objects.filter(incident=incident).count() == 1
