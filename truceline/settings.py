@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "truceline.findings",
     "truceline.redaction",
     "truceline.evidence",
+    "truceline.followup",
     "truceline.web",
 ]
 

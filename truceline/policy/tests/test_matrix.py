@@ -31,6 +31,7 @@ from truceline.findings.services import (
     reconsideration_decide,
     reconsideration_request,
 )
+from truceline.followup.models import PartyRequest
 from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.services import (
     incident_merge,
@@ -138,6 +139,9 @@ evidence:parties           view     .      Y     Y     Y     Y     Y     Y     Y
 evidence:parties-thumbnail view     .      Y     Y     Y     Y     Y     Y     Y
 evidence:public-copy       view     Y      Y     Y     Y     Y     Y     Y     Y
 evidence:public-unpublished view    .      Y     Y     Y     Y     Y     Y     Y
+request                    view     .      Y     Y     Y     Y     Y     Y     Y
+request                    answer   .      .     Y     .     .     .     .     .
+request                    verify   .      .     .     Y     Y     .     .     .
 """
 
 
@@ -181,6 +185,22 @@ def _evidence(people: dict[str, User], key: str) -> Evidence:
     if key.endswith("thumbnail"):
         return Evidence.objects.get(derived_from=item, kind="thumbnail")
     return item
+
+
+def _request(people: dict[str, User], key: str) -> PartyRequest:
+    """Pakistan asks Afghanistan to hand over a named person."""
+    from truceline.followup.services import RequestInput, SubjectInput, request_make
+
+    return request_make(
+        actor=people["pk-liaison"],
+        data=RequestInput(
+            to_party="afghanistan",
+            kind="hand-over",
+            grounds="led the attack",
+            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+            subjects=[SubjectInput("A. Person")],
+        ),
+    )
 
 
 def _first(model: type[models.Model]) -> Callable[[dict[str, User], str], models.Model]:
@@ -365,6 +385,7 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "token": lambda people, key: token_create(actor=None, user=people[key])[0],
     "event": _event,
     "evidence": _evidence,
+    "request": _request,
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -388,6 +409,7 @@ MODEL_OF_KIND = {
     "seal": Seal,
     "draft": ReportDraft,
     "evidence": Evidence,
+    "request": PartyRequest,
 }
 
 

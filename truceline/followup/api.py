@@ -1,0 +1,194 @@
+"""/requests: formal requests between the parties, their answers and what was verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import Count
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
+from truceline.core.errors import Forbidden
+from truceline.followup import services
+from truceline.followup.models import PartyRequest
+from truceline.ledger.selectors import receipt
+from truceline.ledger.services import capture_events
+from truceline.policy import access_request, can, visible_to
+
+router = Router(tags=["requests"])
+
+
+class SubjectIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    details: str = Field("", max_length=2_000)
+
+
+class RequestIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    to_party: str = Field(min_length=1, max_length=60)
+    kind: Literal["hand-over", "arrest", "control", "expel", "access", "reopen-crossing"]
+    subjects: list[SubjectIn] = Field(default_factory=list, max_length=100)
+    grounds: str = Field(min_length=1, max_length=20_000)
+    deadline: dt.datetime
+    commitment: str | None = Field(None, max_length=80)
+    place: str | None = Field(None, max_length=60)
+
+
+class AnswerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    answer: Literal["accepted", "refused", "partly"]
+    reasons: str = Field("", max_length=20_000)
+
+
+class VerificationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    happened: bool
+    on: dt.date
+    place: str | None = Field(None, max_length=60)
+    subjects: list[int] = Field(default_factory=list, max_length=100)
+    notes: str = Field("", max_length=20_000)
+
+
+def request_out(
+    request: PartyRequest, viewer: Any, subjects: list[Any] | None = None
+) -> dict[str, Any]:
+    """A request as its parties and the mediators see it; names only when asked for (and
+    then recorded)."""
+    body: dict[str, Any] = {
+        "id": request.id,
+        "kind": request.kind,
+        "from_party": request.from_party_id,
+        "to_party": request.to_party_id,
+        "commitment": request.commitment_id,
+        "place": request.place_id,
+        "grounds": request.grounds,
+        "deadline": request.deadline,
+        "made_at": request.made_at,
+        "state": request.state,
+        "answer": request.answer or None,
+        "answer_reasons": request.answer_reasons or None,
+        "answered_at": request.answered_at,
+        "answered_late": request.answered_late,
+        "subject_count": request.subjects.count(),
+        "verification": None,
+    }
+    if subjects is not None:
+        body["subjects"] = [{"id": s.id, "name": s.name, "details": s.details} for s in subjects]
+    verification = getattr(request, "verification", None)
+    if verification is not None:
+        body["verification"] = {
+            "happened": verification.happened,
+            "on": verification.on,
+            "place": verification.place_id,
+            "subjects": [s.id for s in verification.subjects.all()],
+            "notes": verification.notes,
+        }
+    return body
+
+
+@router.post(
+    "/requests",
+    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    auth=Bearer(),
+    summary="A party's liaison asks the other party, through the mechanism",
+)
+def requests_make(request: HttpRequest, payload: RequestIn) -> Status:
+    data = services.RequestInput(
+        to_party=payload.to_party,
+        kind=payload.kind,
+        grounds=payload.grounds,
+        deadline=payload.deadline,
+        subjects=[services.SubjectInput(s.name, s.details) for s in payload.subjects],
+        commitment=payload.commitment,
+        place=payload.place,
+    )
+    with capture_events() as events:
+        made = services.request_make(actor=actor_of(request), data=data)
+    return Status(
+        201,
+        {
+            **request_out(made, request.user, list(made.subjects.all())),
+            "receipt": receipt(events[0]),
+        },
+    )
+
+
+@router.get(
+    "/requests",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=Bearer(),
+    summary="Requests made by or to the caller's party (mediators: all); no names",
+)
+def requests_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
+    found = visible_to(request.user, PartyRequest).select_related("verification")
+    return paginate(found, q, lambda r: request_out(r, request.user))
+
+
+@router.get(
+    "/requests/stats",
+    response={200: dict[str, Any], **errors(401)},
+    auth=OptionalBearer(),
+    summary="For everyone: how many requests of each kind, and how they were answered",
+)
+def requests_stats(request: HttpRequest) -> dict[str, Any]:
+    rows = PartyRequest.objects.values("kind", "state", "answer").annotate(n=Count("id"))
+    return {
+        "items": [
+            {"kind": r["kind"], "state": r["state"], "answer": r["answer"] or None, "count": r["n"]}
+            for r in rows.order_by("kind", "state", "answer")
+        ]
+    }
+
+
+@router.get(
+    "/requests/{request_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=Bearer(),
+    summary="One request with the names it gives (each reading of names is on the ledger)",
+)
+def requests_get(request: HttpRequest, request_id: str) -> dict[str, Any]:
+    found = access_request(request.user, request_id)
+    names = services.subjects_read(actor=actor_of(request), request=found)
+    return request_out(found, request.user, names)
+
+
+@router.post(
+    "/requests/{request_id}/answer",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="The party asked answers: accepted, refused or partly (reasons unless accepted)",
+)
+def requests_answer(request: HttpRequest, request_id: str, payload: AnswerIn) -> dict[str, Any]:
+    found = access_request(request.user, request_id)
+    with capture_events() as events:
+        answered = services.request_answer(
+            actor=actor_of(request), request=found, answer=payload.answer, reasons=payload.reasons
+        )
+    return {**request_out(answered, request.user), "receipt": receipt(events[0])}
+
+
+@router.post(
+    "/requests/{request_id}/verification",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    summary="Monitors record what they verified happened (e.g. a hand-over at a post)",
+)
+def requests_verify(request: HttpRequest, request_id: str, payload: VerificationIn) -> Status:
+    found = access_request(request.user, request_id)
+    if not can(request.user, "verify", found):
+        raise Forbidden("only monitors record what they verified")
+    services.request_verify(
+        actor=actor_of(request),
+        request=found,
+        happened=payload.happened,
+        on=payload.on,
+        place=payload.place,
+        subjects=payload.subjects,
+        notes=payload.notes,
+    )
+    found.refresh_from_db()
+    return Status(201, request_out(found, request.user))

@@ -1,0 +1,109 @@
+"""The agreement's follow-up: formal requests between the parties, through the mechanism.
+
+A request names people (personal data): those names are seen by the two parties concerned and
+the mediators only, never published, and each reading of them is on the ledger. The public
+sees counts by kind and outcome.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from truceline.core.ids import new_id
+from truceline.scenario.models import Commitment, Organisation, Place
+
+
+class RequestKind(models.TextChoices):
+    HAND_OVER = "hand-over", _("Hand over named people")
+    ARREST = "arrest", _("Arrest named people")
+    CONTROL = "control", _("Control a group or area")
+    EXPEL = "expel", _("Expel named people")
+    ACCESS = "access", _("Give monitors access to a place")
+    REOPEN = "reopen-crossing", _("Reopen a crossing")
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", _("Awaiting an answer")
+    ANSWERED = "answered", _("Answered")
+    VERIFIED = "verified", _("Verified by the monitors")
+
+
+class Answer(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    PARTLY = "partly", _("Partly done")
+
+
+def _request_id() -> str:
+    return new_id("REQ")
+
+
+class PartyRequest(models.Model):
+    id = models.CharField(max_length=16, primary_key=True, default=_request_id, editable=False)
+    kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    from_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grounds = models.TextField()
+    deadline = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=RequestState.choices, default=RequestState.OPEN)
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    answer_reasons = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class Subject(models.Model):
+    """A person or group a request names. Personal data: see the module's docstring."""
+
+    request = models.ForeignKey(PartyRequest, on_delete=models.PROTECT, related_name="subjects")
+    name = models.CharField(max_length=200)
+    details = models.TextField(blank=True, help_text="aliases, affiliation, description")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"subject of {self.request_id}"
+
+
+class Verification(models.Model):
+    """What the monitors saw happen: e.g. a hand-over at a border post, and of whom."""
+
+    request = models.OneToOneField(
+        PartyRequest, on_delete=models.PROTECT, related_name="verification"
+    )
+    happened = models.BooleanField()
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField()
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"verification of {self.request_id}"

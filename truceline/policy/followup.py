@@ -1,0 +1,41 @@
+"""Compartments of the follow-up: requests between parties are the two parties' and the
+mediators'; their names are never public (the public gets counts, not rows)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from truceline.followup.models import PartyRequest, RequestState
+from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
+from truceline.policy.workflow import is_monitor
+
+
+def requests_visible(user: Viewer) -> models.QuerySet[PartyRequest]:
+    if is_mediator(user):
+        return PartyRequest.objects.all()
+    org = organisation_of(user) if role_of(user) == "liaison" else None
+    if org is not None:
+        return PartyRequest.objects.filter(Q(from_party_id=org) | Q(to_party_id=org))
+    return PartyRequest.objects.none()
+
+
+def may_answer(user: Viewer, request: PartyRequest) -> bool:
+    return (
+        role_of(user) == "liaison"
+        and organisation_of(user) == request.to_party_id
+        and request.state == RequestState.OPEN
+    )
+
+
+register(
+    PartyRequest,
+    visible=requests_visible,
+    actions={"answer": may_answer, "verify": is_monitor},
+)
+
+
+def access_request(user: Viewer, request_id: str) -> PartyRequest:
+    from truceline.policy.core import access
+
+    return access(user, PartyRequest, pk=request_id)
