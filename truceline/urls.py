@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("truceline.incidents.urls")),
     path("", include("truceline.ledger.urls")),
     path("", include("truceline.evidence.urls")),
+    path("", include("truceline.followup.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
-from truceline.followup import services
+from truceline.followup import selectors, services
 from truceline.followup.models import PartyRequest
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
@@ -192,3 +192,25 @@ def requests_verify(request: HttpRequest, request_id: str, payload: Verification
     )
     found.refresh_from_db()
     return Status(201, request_out(found, request.user))
+
+
+@router.get(
+    "/rounds",
+    response={200: dict[str, Any], **errors(401)},
+    auth=OptionalBearer(),
+    tags=["agreement"],
+    summary="Rounds of talks with their decisions (those announced: all that are loaded)",
+)
+def rounds_list(request: HttpRequest) -> dict[str, Any]:
+    return {"items": selectors.rounds()}
+
+
+@router.get(
+    "/commitments",
+    response={200: dict[str, Any], **errors(401)},
+    auth=OptionalBearer(),
+    tags=["agreement"],
+    summary="Commitments (clauses), each with the history of rounds and changes behind it",
+)
+def commitments_list(request: HttpRequest) -> dict[str, Any]:
+    return {"items": selectors.commitments()}

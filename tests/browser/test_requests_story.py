@@ -1,0 +1,63 @@
+"""The agreement's follow-up in a real browser: the rounds and commitments, and a hand-over
+request from filing to the monitors' verification, with the names kept from the public."""
+
+import datetime as dt
+
+import pytest
+
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_workflow_story import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_agreement_page_traces_commitments_to_rounds(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/agreement/")
+    for title in ("Doha talks", "Istanbul talks, first round", "Istanbul talks, second round"):
+        assert page.get_by_role("heading", name=title).first.is_visible()
+    commitment = page.locator("#territory-not-used-for-attacks")
+    assert commitment.get_by_role("link", name="Istanbul talks, first round").is_visible()
+    check_accessibility(page)
+
+
+def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "pk-liaison")
+    page.goto("/requests/new/")
+    check_accessibility(page)
+    page.get_by_label("What is asked").select_option("hand-over")
+    page.get_by_label("People or groups named (one per line)").fill("Qari Abdul Wali\nNoor Rahman")
+    page.get_by_label("Grounds").fill("Both led the attack on the Torkham post on 2 November.")
+    deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Deadline (UTC)").fill(deadline)
+    page.get_by_label("Place (e.g. the border post for a hand-over)").select_option("torkham")
+    page.get_by_role("button", name="Send the request").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    request_id = heading.split()[-1]
+    assert request_id.startswith("REQ-")
+
+    sign_in(page, "af-liaison")
+    page.goto(f"/requests/{request_id}/")
+    assert page.get_by_text("Qari Abdul Wali").is_visible()
+    page.get_by_label("Refused").check()
+    page.get_by_role("button", name="Send the answer").click()
+    assert page.locator("#reasons-err").is_visible()  # refusing needs reasons
+    check_accessibility(page)
+    page.get_by_label("Accepted").check()
+    page.get_by_role("button", name="Send the answer").click()
+    assert page.get_by_text("Recorded; the step is on the ledger.").is_visible()
+
+    sign_in(page, "qa-monitor")
+    page.goto(f"/requests/{request_id}/")
+    page.get_by_label("Qari Abdul Wali").check()
+    page.get_by_label("Noor Rahman").check()
+    page.get_by_role("button", name="Record what was verified").click()
+    assert page.get_by_role("heading", name="Verified by the monitors").is_visible()
+    check_accessibility(page)
+
+    page.context.clear_cookies()
+    page.goto("/agreement/")
+    rows = page.locator("section[aria-labelledby=requests-h] tbody tr")
+    assert "hand-over" in rows.first.inner_text() and "verified" in rows.first.inner_text()
+    assert "Qari" not in page.content() and "Noor Rahman" not in page.content()
+    direct = page.request.get(f"/requests/{request_id}/")
+    assert "/signin/" in direct.url and "Qari" not in direct.text()

@@ -1,0 +1,78 @@
+"""The agreement as it grew: rounds of talks with their decisions, and each commitment's
+history traced to the rounds (and scenario changes) that made it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from truceline.ledger.models import Event
+from truceline.scenario.models import Commitment, Round
+
+
+def rounds() -> list[dict[str, Any]]:
+    out = []
+    for r in Round.objects.filter(retired=False).prefetch_related("mediators").order_by("starts"):
+        out.append(
+            {
+                "slug": r.slug,
+                "title": r.title,
+                "venue": r.venue,
+                "starts": r.starts,
+                "ends": r.ends,
+                "mediators": [m.slug for m in r.mediators.all()],
+                "summary": r.summary,
+                "decisions": r.decisions,
+            }
+        )
+    return out
+
+
+def commitment_history(
+    commitment: Commitment, all_rounds: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """What made and changed this commitment: the rounds whose decisions name it, then the
+    scenario changes recorded on the ledger."""
+    history: list[dict[str, Any]] = []
+    for r in all_rounds:
+        for d in r["decisions"]:
+            if d.get("commitment") == commitment.slug:
+                history.append(
+                    {
+                        "date": d.get("date") or r["ends"].isoformat(),
+                        "round": r["slug"],
+                        "round_title": r["title"],
+                        "kind": d.get("kind"),
+                        "text": d.get("text", ""),
+                    }
+                )
+    changes = Event.objects.filter(object_type="commitment", object_id=commitment.slug)
+    for e in changes.order_by("seq"):
+        history.append(
+            {
+                "date": e.recorded_at.date().isoformat(),
+                "round": None,
+                "round_title": None,
+                "kind": e.kind,
+                "text": "",
+                "ledger_entry": e.seq,
+            }
+        )
+    return history
+
+
+def commitments() -> list[dict[str, Any]]:
+    all_rounds = rounds()
+    out = []
+    for c in Commitment.objects.filter(retired=False).prefetch_related("parties"):
+        out.append(
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "text": c.text,
+                "parties": [p.slug for p in c.parties.all()],
+                "introduced_by": c.introduced_by_id,
+                "indicators": c.indicators,
+                "history": commitment_history(c, all_rounds),
+            }
+        )
+    return out

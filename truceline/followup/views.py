@@ -1,0 +1,159 @@
+"""The agreement page (public) and the requests pages (the parties concerned, mediators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from truceline.core.errors import ApiError, NotFound
+from truceline.followup import selectors, services
+from truceline.followup.models import Answer, PartyRequest, RequestKind
+from truceline.policy import access_request, can, visible_to
+from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Place
+
+
+def agreement(request: HttpRequest) -> HttpResponse:
+    counts = (
+        PartyRequest.objects.values("kind", "state", "answer")
+        .annotate(n=Count("id"))
+        .order_by("kind", "state")
+    )
+    return render(
+        request,
+        "followup/agreement.html",
+        {
+            "rounds": selectors.rounds(),
+            "commitments": selectors.commitments(),
+            "request_counts": list(counts),
+            "kinds": dict(RequestKind.choices),
+        },
+    )
+
+
+def _fields(error: ApiError | None) -> dict[str, str]:
+    """A refusal's messages by field, for the form (``subjects[1].name`` -> ``subjects``)."""
+    if error is None:
+        return {}
+    return {k.split("[")[0].split(".")[0]: "; ".join(v) for k, v in error.fields.items()}
+
+
+def _request(request: HttpRequest, request_id: str) -> PartyRequest:
+    try:
+        return access_request(request.user, request_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    error: ApiError | None = None
+    if request.method == "POST":
+        names = [n.strip() for n in request.POST.get("subjects", "").splitlines() if n.strip()]
+        deadline = parse_datetime(request.POST.get("deadline", ""))
+        if deadline is not None and timezone.is_naive(deadline):
+            deadline = deadline.replace(tzinfo=dt.UTC)
+        try:
+            if deadline is None:
+                raise ApiError(
+                    "invalid", _("Give the deadline."), fields={"deadline": [_("a date and time")]}
+                )
+            made = services.request_make(
+                actor=request.user,  # type: ignore[arg-type]
+                data=services.RequestInput(
+                    to_party=request.POST.get("to_party", ""),
+                    kind=request.POST.get("kind", ""),
+                    grounds=request.POST.get("grounds", ""),
+                    deadline=deadline,
+                    subjects=[services.SubjectInput(n) for n in names],
+                    commitment=request.POST.get("commitment") or None,
+                    place=request.POST.get("place") or None,
+                ),
+            )
+        except ApiError as exc:
+            error = exc
+        else:
+            messages.success(
+                request, _("Request %(id)s sent to the other party.") % {"id": made.id}
+            )
+            return redirect("followup:request", request_id=made.id)
+    context = {
+        "error": error,
+        "fields": _fields(error),
+        "posted": request.POST,
+        "kinds": RequestKind.choices,
+        "parties": Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False),
+        "commitments": Commitment.objects.filter(retired=False),
+        "places": Place.objects.order_by("name"),
+    }
+    return render(request, "followup/request_new.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
+    found = _request(request, request_id)
+    error: ApiError | None = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "answer":
+                services.request_answer(
+                    actor=request.user,  # type: ignore[arg-type]
+                    request=found,
+                    answer=request.POST.get("answer", ""),
+                    reasons=request.POST.get("reasons", ""),
+                )
+            elif request.POST.get("step") == "verify" and can(request.user, "verify", found):
+                on = dt.date.fromisoformat(request.POST.get("on", "") or "0000")
+                services.request_verify(
+                    actor=request.user,  # type: ignore[arg-type]
+                    request=found,
+                    happened=request.POST.get("happened") == "yes",
+                    on=on,
+                    place=request.POST.get("place") or None,
+                    subjects=[int(s) for s in request.POST.getlist("subjects") if s.isdigit()],
+                    notes=request.POST.get("notes", ""),
+                )
+            else:
+                raise ApiError("forbidden", _("You may not do that."))
+        except ValueError:
+            error = ApiError(
+                "invalid", _("Give the date as YYYY-MM-DD."), fields={"on": ["a date"]}
+            )
+        except ApiError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Recorded; the step is on the ledger."))
+            return redirect("followup:request", request_id=found.id)
+        found.refresh_from_db()
+    names = services.subjects_read(actor=request.user, request=found)  # type: ignore[arg-type]
+    context = {
+        "req": found,
+        "names": names,
+        "error": error,
+        "fields": _fields(error),
+        "posted": request.POST,
+        "may_answer": can(request.user, "answer", found),
+        "may_verify": can(request.user, "verify", found) and not hasattr(found, "verification"),
+        "answers": Answer.choices,
+        "places": Place.objects.order_by("name"),
+        "today": timezone.now().date(),
+    }
+    return render(
+        request, "followup/request_detail.html", context, status=error.status if error else 200
+    )
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    found = visible_to(request.user, PartyRequest).select_related("from_party", "to_party")
+    return render(request, "followup/request_list.html", {"requests": found[:200]})
