@@ -13,10 +13,10 @@ from pydantic import ConfigDict, Field
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
 from truceline.followup import selectors, services
-from truceline.followup.models import PartyRequest
+from truceline.followup.models import Measure, PartyRequest
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
-from truceline.policy import access_request, can, visible_to
+from truceline.policy import access_finding, access_measure, access_request, can, visible_to
 
 router = Router(tags=["requests"])
 
@@ -214,3 +214,104 @@ def rounds_list(request: HttpRequest) -> dict[str, Any]:
 )
 def commitments_list(request: HttpRequest) -> dict[str, Any]:
     return {"items": selectors.commitments()}
+
+
+class MeasureIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    party: str = Field(min_length=1, max_length=60)
+    kind: Literal["note", "warning", "demand", "penalty", "referral"]
+    text: str = Field(min_length=1, max_length=20_000)
+    due: dt.date | None = None
+
+
+class DoneIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=20_000)
+
+
+def measure_out(measure: Measure) -> dict[str, Any]:
+    return {
+        "id": measure.id,
+        "finding": measure.finding_id,
+        "party": measure.party_id,
+        "kind": measure.kind,
+        "text": measure.text,
+        "due": measure.due,
+        "organisation": measure.organisation_id,
+        "key_id": measure.key_id,
+        "statement": measure.statement,
+        "signature": measure.signature,
+        "decided_at": measure.decided_at,
+        "announced_at": measure.announced_at,
+        "done_at": measure.done_at,
+        "done_note": measure.done_note or None,
+        "overdue": measure.overdue,
+    }
+
+
+@router.post(
+    "/findings/{finding_id}/measures",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    tags=["measures"],
+    summary="A guarantor's signatory decides a measure on a published finding (signed)",
+)
+def measures_decide(request: HttpRequest, finding_id: str, payload: MeasureIn) -> Status:
+    finding = access_finding(request.user, finding_id)
+    with capture_events() as events:
+        measure = services.measure_decide(
+            actor=actor_of(request),
+            finding=finding,
+            party=payload.party,
+            kind=payload.kind,
+            text=payload.text,
+            due=payload.due,
+        )
+    return Status(201, {**measure_out(measure), "receipt": receipt(events[0])})
+
+
+@router.get(
+    "/measures",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=OptionalBearer(),
+    tags=["measures"],
+    summary="Measures: the parties concerned and mediators; everyone once announced",
+)
+def measures_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
+    return paginate(visible_to(request.user, Measure), q, measure_out)
+
+
+@router.get(
+    "/measures/{measure_id}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=OptionalBearer(),
+    tags=["measures"],
+    summary="One measure, with the statement and signature to check against GET /keys",
+)
+def measures_get(request: HttpRequest, measure_id: str) -> dict[str, Any]:
+    return measure_out(access_measure(request.user, measure_id))
+
+
+@router.post(
+    "/measures/{measure_id}/announce",
+    response={200: dict[str, Any], **errors(401, 403, 404)},
+    auth=Bearer(),
+    tags=["measures"],
+    summary="Monitors: make the measure public",
+)
+def measures_announce(request: HttpRequest, measure_id: str) -> dict[str, Any]:
+    measure = access_measure(request.user, measure_id)
+    return measure_out(services.measure_announce(actor=actor_of(request), measure=measure))
+
+
+@router.post(
+    "/measures/{measure_id}/done",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    tags=["measures"],
+    summary="Monitors: record that the measure was carried out (late if after its date)",
+)
+def measures_done(request: HttpRequest, measure_id: str, payload: DoneIn) -> dict[str, Any]:
+    measure = access_measure(request.user, measure_id)
+    done = services.measure_done(actor=actor_of(request), measure=measure, note=payload.note)
+    return measure_out(done)

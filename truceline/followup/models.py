@@ -107,3 +107,53 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"verification of {self.request_id}"
+
+
+class MeasureKind(models.TextChoices):
+    NOTE = "note", _("Note")
+    WARNING = "warning", _("Warning")
+    DEMAND = "demand", _("Demand for specific action by a date")
+    PENALTY = "penalty", _("Penalty, as the agreement defines it")
+    REFERRAL = "referral", _("Referral to the next round of talks")
+
+
+def _measure_id() -> str:
+    return new_id("MSR")
+
+
+class Measure(models.Model):
+    """A guarantor's decision on a breach a published finding established, signed like a
+    vote; and its follow-up. The parties concerned see it at once, the public once it is
+    announced."""
+
+    id = models.CharField(max_length=16, primary_key=True, default=_measure_id, editable=False)
+    finding = models.ForeignKey(
+        "findings.Finding", on_delete=models.PROTECT, related_name="measures"
+    )
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=MeasureKind.choices)
+    text = models.TextField()
+    due = models.DateField(null=True, blank=True, help_text="for a demand: by when")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    key = models.ForeignKey("findings.SigningKey", on_delete=models.PROTECT, related_name="+")
+    statement = models.TextField(help_text="the canonical JSON that was signed")
+    signature = models.CharField(max_length=100)
+    decided_at = models.DateTimeField()
+    announced_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return self.id
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_at is None and self.due is not None and timezone.now().date() > self.due

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from truceline.accounts.models import Role, User
+from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.followup.models import (
     Answer,
+    Measure,
+    MeasureKind,
     PartyRequest,
     RequestKind,
     RequestState,
@@ -198,3 +202,124 @@ def subjects_read(*, actor: User, request: PartyRequest) -> list[Subject]:
     with transaction.atomic():
         _event(actor, "subjects-read", request, by_party=actor.organisation_id)
     return list(request.subjects.all())
+
+
+def measure_statement(
+    finding: Any, party: str, kind: str, text: str, due: Any, org: str, key_id: str
+) -> bytes:
+    """The exact bytes a guarantor signs for a measure."""
+    return canonical_bytes(
+        {
+            "finding_sha256": finding.sha256,
+            "party": party,
+            "kind": kind,
+            "text": text,
+            "due": due,
+            "organisation": org,
+            "key_id": key_id,
+        }
+    )
+
+
+def measure_decide(
+    *, actor: User, finding: Any, party: str, kind: str, text: str, due: dt.date | None
+) -> Measure:
+    """A guarantor's signatory decides a measure on a published finding, signed with its
+    organisation's key."""
+    from truceline.findings import keys
+    from truceline.findings.models import FindingStatus
+
+    if actor.role != Role.SIGNATORY or actor.organisation_id is None:
+        raise Forbidden("only a guarantor's signatory decides a measure")
+    errors: dict[str, list[str]] = {}
+    if finding.status != FindingStatus.PUBLISHED:
+        raise ApiError("conflict", "Measures follow a published finding.")
+    if kind not in MeasureKind.values:
+        errors["kind"] = [f"one of {', '.join(MeasureKind.values)}"]
+    if not text.strip():
+        errors["text"] = ["say what is decided"]
+    if kind == MeasureKind.DEMAND and due is None:
+        errors["due"] = ["a demand has a date"]
+    if not Organisation.objects.filter(pk=party, kind=OrganisationKind.PARTY).exists():
+        errors["party"] = ["a party of the agreement"]
+    if errors:
+        raise Invalid(errors)
+    org = actor.organisation_id
+    key = keys.current_key(org)
+    if key is None:
+        raise ApiError("conflict", "your organisation has no signing key; ask the secretariat")
+    statement = measure_statement(finding, party, kind, text.strip(), due, org, key.key_id)
+    with transaction.atomic():
+        measure = Measure.objects.create(
+            finding=finding,
+            party_id=party,
+            kind=kind,
+            text=text.strip(),
+            due=due,
+            organisation_id=org,
+            decided_by=actor,
+            key=key,
+            statement=statement.decode(),
+            signature=keys.sign(key, statement),
+            decided_at=timezone.now(),
+        )
+        event_append(
+            actor=actor,
+            kind="measure.decided",
+            object_type="measure",
+            object_id=measure.id,
+            payload={
+                "finding": finding.pk,
+                "party": party,
+                "kind": kind,
+                "due": due,
+                "organisation": org,
+                "key_id": key.key_id,
+                "signature": measure.signature,
+            },
+        )
+    return measure
+
+
+def measure_announce(*, actor: User, measure: Measure) -> Measure:
+    if actor.role != Role.MONITOR:
+        raise Forbidden("only monitors announce a measure")
+    with transaction.atomic():
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+        if measure.announced_at is not None:
+            return measure
+        measure.announced_at = timezone.now()
+        measure.save(update_fields=["announced_at"])
+        event_append(
+            actor=actor,
+            kind="measure.announced",
+            object_type="measure",
+            object_id=measure.id,
+            payload={"measure": measure.id},
+        )
+    return measure
+
+
+def measure_done(*, actor: User, measure: Measure, note: str) -> Measure:
+    if actor.role != Role.MONITOR:
+        raise Forbidden("only monitors record that a measure was carried out")
+    if not note.strip():
+        raise Invalid({"note": ["say what was seen done"]})
+    with transaction.atomic():
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+        if measure.done_at is not None:
+            raise ApiError("conflict", "This measure is recorded as done already.")
+        measure.done_at = timezone.now()
+        measure.done_note = note.strip()
+        measure.save(update_fields=["done_at", "done_note"])
+        event_append(
+            actor=actor,
+            kind="measure.done",
+            object_type="measure",
+            object_id=measure.id,
+            payload={
+                "measure": measure.id,
+                "late": bool(measure.due and measure.done_at.date() > measure.due),
+            },
+        )
+    return measure

@@ -18,7 +18,7 @@ from truceline.policy.core import (
     visible_to,
 )
 from truceline.policy.evidence import access_evidence
-from truceline.policy.followup import access_request
+from truceline.policy.followup import access_measure, access_request
 from truceline.policy.platform import access_event, access_token, access_user
 from truceline.policy.workflow import sees_reporter
 
@@ -27,6 +27,7 @@ __all__ = [
     "access",
     "access_event",
     "access_evidence",
+    "access_measure",
     "access_request",
     "access_token",
     "access_user",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from truceline.followup.models import PartyRequest, RequestState
+from truceline.followup.models import Measure, PartyRequest, RequestState
 from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
 from truceline.policy.workflow import is_monitor
 
@@ -39,3 +39,33 @@ def access_request(user: Viewer, request_id: str) -> PartyRequest:
     from truceline.policy.core import access
 
     return access(user, PartyRequest, pk=request_id)
+
+
+def measures_visible(user: Viewer) -> models.QuerySet[Measure]:
+    """Mediators; the parties concerned by the finding's incident at once; everyone once
+    the measure is announced."""
+    if is_mediator(user):
+        return Measure.objects.all()
+    announced = Q(announced_at__isnull=False)
+    org = organisation_of(user) if role_of(user) == "liaison" else None
+    if org is not None:
+        concerned = (
+            Q(party_id=org)
+            | Q(finding__incident__accused_party_id=org)
+            | Q(finding__incident__reports__filing_org_id=org)
+        )
+        return Measure.objects.filter(concerned | announced).distinct()
+    return Measure.objects.filter(announced)
+
+
+register(
+    Measure,
+    visible=measures_visible,
+    actions={"announce": is_monitor, "done": is_monitor},
+)
+
+
+def access_measure(user: Viewer, measure_id: str) -> Measure:
+    from truceline.policy.core import access
+
+    return access(user, Measure, pk=measure_id)

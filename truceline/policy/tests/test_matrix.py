@@ -31,7 +31,7 @@ from truceline.findings.services import (
     reconsideration_decide,
     reconsideration_request,
 )
-from truceline.followup.models import PartyRequest
+from truceline.followup.models import Measure, PartyRequest
 from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.services import (
     incident_merge,
@@ -142,6 +142,9 @@ evidence:public-unpublished view    .      Y     Y     Y     Y     Y     Y     Y
 request                    view     .      Y     Y     Y     Y     Y     Y     Y
 request                    answer   .      .     Y     .     .     .     .     .
 request                    verify   .      .     .     Y     Y     .     .     .
+measure                    view     .      Y     Y     Y     Y     Y     Y     Y
+measure                    announce .      .     .     Y     Y     .     .     .
+measure:announced          view     Y      Y     Y     Y     Y     Y     Y     Y
 """
 
 
@@ -201,6 +204,24 @@ def _request(people: dict[str, User], key: str) -> PartyRequest:
             subjects=[SubjectInput("A. Person")],
         ),
     )
+
+
+def _measure(people: dict[str, User], key: str) -> Measure:
+    """Qatar's warning to Afghanistan on a published finding; announced or not."""
+    from truceline.followup.services import measure_announce, measure_decide
+
+    finding = make_incident(people, "published").findings.get(status="published")
+    measure = measure_decide(
+        actor=people["qa-signatory"],
+        finding=finding,
+        party="afghanistan",
+        kind="warning",
+        text="A warning.",
+        due=None,
+    )
+    if key == "announced":
+        measure = measure_announce(actor=people["qa-monitor"], measure=measure)
+    return measure
 
 
 def _first(model: type[models.Model]) -> Callable[[dict[str, User], str], models.Model]:
@@ -386,6 +407,7 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "event": _event,
     "evidence": _evidence,
     "request": _request,
+    "measure": _measure,
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -410,6 +432,7 @@ MODEL_OF_KIND = {
     "draft": ReportDraft,
     "evidence": Evidence,
     "request": PartyRequest,
+    "measure": Measure,
 }
 
 

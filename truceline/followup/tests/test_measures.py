@@ -1,0 +1,65 @@
+"""Measures on a published finding: decided and signed by a guarantor, seen by the parties
+concerned, public once announced, overdue when their date passes undone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from truceline.findings.keys import verify
+from truceline.policy.tests.test_matrix import make_incident
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_demand_from_decision_to_done(api, people) -> None:  # type: ignore[no-untyped-def]
+    incident = make_incident(people, "published")
+    finding = incident.findings.get(status="published")
+    due = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    demand = {
+        "party": "afghanistan",
+        "kind": "demand",
+        "text": "Arrest the commanders named in request REQ-… and report to the mechanism.",
+        "due": due,
+    }
+    assert api.post(f"/findings/{finding.pk}/measures", demand, as_="qa-monitor")[0] == 403
+    status, body = api.post(
+        f"/findings/{finding.pk}/measures", {**demand, "due": None}, as_="qa-signatory"
+    )
+    assert status == 422 and "due" in body["error"]["fields"]
+    status, measure = api.post(f"/findings/{finding.pk}/measures", demand, as_="qa-signatory")
+    assert status == 201, measure
+    assert measure["receipt"]["event"]["kind"] == "measure.decided"
+    # the signature checks against the guarantor's published key
+    keys = {k["key_id"]: k["public_key"] for k in api.get("/keys")[1]["items"]}
+    assert verify(keys[measure["key_id"]], measure["statement"].encode(), measure["signature"])
+    mid = measure["id"]
+    # parties concerned see it at once; the public once it is announced
+    assert api.get(f"/measures/{mid}", as_="af-liaison")[0] == 200
+    assert api.get(f"/measures/{mid}", as_="pk-liaison")[0] == 200
+    assert api.get(f"/measures/{mid}")[0] == 404
+    assert api.post(f"/measures/{mid}/announce", as_="af-liaison")[0] == 403
+    assert api.post(f"/measures/{mid}/announce", as_="qa-monitor")[0] == 200
+    assert api.get(f"/measures/{mid}")[0] == 200
+    # overdue once its date passes undone; done records it, late
+    api.token("qa-monitor")
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=12)):
+        assert api.get(f"/measures/{mid}")[1]["overdue"] is True
+        status, done = api.post(
+            f"/measures/{mid}/done", {"note": "Two arrests seen."}, as_="qa-monitor"
+        )
+    assert status == 200 and done["done_at"] and done["overdue"] is False
+    assert api.post(f"/measures/{mid}/done", {"note": "again"}, as_="qa-monitor")[0] == 409
+
+
+def test_measures_follow_only_published_findings(api, people) -> None:  # type: ignore[no-untyped-def]
+    incident = make_incident(people, "endorsed")
+    finding = incident.findings.get()
+    status, _body = api.post(
+        f"/findings/{finding.pk}/measures",
+        {"party": "afghanistan", "kind": "warning", "text": "A warning."},
+        as_="qa-signatory",
+    )
+    assert status == 409
