@@ -30,6 +30,7 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("Deadline (UTC)").fill(deadline)
     page.get_by_label("Place (e.g. the border post for a hand-over)").select_option("torkham")
+    page.get_by_label("Under the commitment").select_option("action-against-armed-groups")
     page.get_by_role("button", name="Send the request").click()
     heading = page.get_by_role("heading", level=1).inner_text()
     request_id = heading.split()[-1]
@@ -53,6 +54,15 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
     page.get_by_role("button", name="Record what was verified").click()
     assert page.get_by_role("heading", name="Verified by the monitors").is_visible()
     check_accessibility(page)
+    # the compliance grid counts it for Afghanistan, the record one click away
+    page.goto("/compliance/")
+    row = page.locator("tr", has_text="Action against named armed groups").filter(
+        has_text="Afghanistan"
+    )
+    assert "Requests accepted and carried out: 1 of 1" in row.inner_text()
+    check_accessibility(page)
+    row.get_by_role("link").last.click()
+    assert page.get_by_role("link", name=request_id).first.is_visible()
 
     page.context.clear_cookies()
     page.goto("/agreement/")

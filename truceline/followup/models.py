@@ -157,3 +157,40 @@ class Measure(models.Model):
         from django.utils import timezone
 
         return self.done_at is None and self.due is not None and timezone.now().date() > self.due
+
+
+class Compliance(models.TextChoices):
+    COMPLIED = "complied", _("Complied")
+    PARTLY = "partly", _("Partly complied")
+    NOT_COMPLIED = "not-complied", _("Not complied")
+    NOT_ASSESSED = "not-assessed", _("Not assessed")
+
+
+class Assessment(models.Model):
+    """A commitment × party × month: the status monitors propose, with reasons, and the
+    guarantors confirm. Confirmed, it is final."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7, help_text="YYYY-MM")
+    status = models.CharField(max_length=14, choices=Compliance.choices)
+    reasons = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "party", "period"], name="one_assessment_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.party_id} {self.period}"

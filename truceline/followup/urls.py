@@ -6,6 +6,12 @@ app_name = "followup"
 
 urlpatterns = [
     path("agreement/", views.agreement, name="agreement"),
+    path("compliance/", views.compliance, name="compliance"),
+    path(
+        "compliance/<slug:commitment>/<slug:party>/<str:period>/",
+        views.compliance_cell,
+        name="compliance_cell",
+    ),
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<str:request_id>/", views.request_detail, name="request"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from truceline.core.errors import ApiError, NotFound
 from truceline.followup import selectors, services
-from truceline.followup.models import Answer, PartyRequest, RequestKind
+from truceline.followup.models import Answer, Assessment, Compliance, PartyRequest, RequestKind
 from truceline.policy import access_request, can, visible_to
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Place
 
@@ -157,3 +157,77 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
 def request_list(request: HttpRequest) -> HttpResponse:
     found = visible_to(request.user, PartyRequest).select_related("from_party", "to_party")
     return render(request, "followup/request_list.html", {"requests": found[:200]})
+
+
+def compliance(request: HttpRequest) -> HttpResponse:
+    from truceline.followup.compliance import grid
+
+    data = grid()
+    visible = set(visible_to(request.user, Assessment).values_list("pk", flat=True))
+    for row in data["rows"]:
+        for cell in row["cells"]:
+            if cell["assessment"] is not None and cell["assessment"].pk not in visible:
+                cell["assessment"], cell["status"] = None, "not-assessed"
+    return render(request, "followup/compliance.html", data)
+
+
+@require_http_methods(["GET", "POST"])
+def compliance_cell(request: HttpRequest, commitment: str, party: str, period: str) -> HttpResponse:
+    from truceline.followup import compliance as comp
+
+    clause = Commitment.objects.filter(pk=commitment, retired=False).first()
+    if clause is None or not clause.parties.filter(pk=party).exists():
+        raise Http404
+    try:
+        comp.month_bounds(period)
+    except ApiError as exc:
+        raise Http404 from exc
+    error: ApiError | None = None
+    current = (
+        visible_to(request.user, Assessment)
+        .filter(commitment=clause, party_id=party, period=period)
+        .first()
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "confirm" and current is not None:
+                comp.assessment_confirm(actor=request.user, assessment=current)  # type: ignore[arg-type]
+            elif request.POST.get("step") == "propose" and request.user.is_authenticated:
+                comp.assessment_propose(
+                    actor=request.user,  # type: ignore[arg-type]
+                    commitment=clause.pk,
+                    party=party,
+                    period=period,
+                    status=request.POST.get("status", ""),
+                    reasons=request.POST.get("reasons", ""),
+                )
+            else:
+                raise ApiError("forbidden", _("You may not do that."))
+        except ApiError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Recorded; the step is on the ledger."))
+            return redirect(
+                "followup:compliance_cell", commitment=commitment, party=party, period=period
+            )
+    indicators = comp.indicators(clause, party, period)
+    may_see_requests = request.user.is_authenticated and getattr(request.user, "role", "") != ""
+    context = {
+        "clause": clause,
+        "party": Organisation.objects.get(pk=party),
+        "period": period,
+        "indicators": indicators,
+        "assessment": current,
+        "may_propose": getattr(request.user, "role", "") == "monitor"
+        and (current is None or current.confirmed_at is None),
+        "may_confirm": current is not None and can(request.user, "confirm", current),
+        "statuses": Compliance.choices,
+        "error": error,
+        "fields": _fields(error),
+        "posted": request.POST,
+        "requests_visible": set(visible_to(request.user, PartyRequest).values_list("pk", flat=True))
+        if may_see_requests
+        else set(),
+    }
+    status = error.status if error else 200
+    return render(request, "followup/compliance_cell.html", context, status=status)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from truceline.followup.models import Measure, PartyRequest, RequestState
+from truceline.followup.models import Assessment, Measure, PartyRequest, RequestState
 from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
 from truceline.policy.workflow import is_monitor
 
@@ -69,3 +69,17 @@ def access_measure(user: Viewer, measure_id: str) -> Measure:
     from truceline.policy.core import access
 
     return access(user, Measure, pk=measure_id)
+
+
+def assessments_visible(user: Viewer) -> models.QuerySet[Assessment]:
+    """Confirmed statuses are public; proposals are the mechanism's and the parties'."""
+    if is_mediator(user) or (role_of(user) == "liaison" and organisation_of(user)):
+        return Assessment.objects.all()
+    return Assessment.objects.filter(confirmed_at__isnull=False)
+
+
+def may_confirm(user: Viewer, assessment: Assessment) -> bool:
+    return role_of(user) == "signatory" and assessment.confirmed_at is None
+
+
+register(Assessment, visible=assessments_visible, actions={"confirm": may_confirm})

@@ -31,7 +31,7 @@ from truceline.findings.services import (
     reconsideration_decide,
     reconsideration_request,
 )
-from truceline.followup.models import Measure, PartyRequest
+from truceline.followup.models import Assessment, Measure, PartyRequest
 from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.services import (
     incident_merge,
@@ -145,6 +145,9 @@ request                    verify   .      .     .     Y     Y     .     .     .
 measure                    view     .      Y     Y     Y     Y     Y     Y     Y
 measure                    announce .      .     .     Y     Y     .     .     .
 measure:announced          view     Y      Y     Y     Y     Y     Y     Y     Y
+assessment                 view     .      Y     Y     Y     Y     Y     Y     Y
+assessment                 confirm  .      .     .     .     .     Y     Y     .
+assessment:confirmed       view     Y      Y     Y     Y     Y     Y     Y     Y
 """
 
 
@@ -222,6 +225,23 @@ def _measure(people: dict[str, User], key: str) -> Measure:
     if key == "announced":
         measure = measure_announce(actor=people["qa-monitor"], measure=measure)
     return measure
+
+
+def _assessment(people: dict[str, User], key: str) -> Assessment:
+    """The monitors' proposal for a commitment, party and month; confirmed or not."""
+    from truceline.followup.compliance import assessment_confirm, assessment_propose
+
+    proposed = assessment_propose(
+        actor=people["qa-monitor"],
+        commitment="no-cross-border-fire",
+        party="afghanistan",
+        period="2025-11",
+        status="partly",
+        reasons="two confirmed incidents",
+    )
+    if key == "confirmed":
+        return assessment_confirm(actor=people["qa-signatory"], assessment=proposed)
+    return proposed
 
 
 def _first(model: type[models.Model]) -> Callable[[dict[str, User], str], models.Model]:
@@ -408,6 +428,7 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "evidence": _evidence,
     "request": _request,
     "measure": _measure,
+    "assessment": _assessment,
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -433,6 +454,7 @@ MODEL_OF_KIND = {
     "evidence": Evidence,
     "request": PartyRequest,
     "measure": Measure,
+    "assessment": Assessment,
 }
 
 

@@ -1,0 +1,194 @@
+"""The compliance grid: every commitment × party × month, its indicators computed from the
+mechanism's own records (each with the records behind it), and the status monitors propose
+and guarantors confirm."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from truceline.accounts.models import Role, User
+from truceline.core.errors import ApiError, Forbidden, Invalid
+from truceline.followup.models import (
+    Answer,
+    Assessment,
+    Compliance,
+    PartyRequest,
+    RequestState,
+)
+from truceline.ledger.services import event_append
+from truceline.scenario.models import Commitment, Organisation, OrganisationKind
+
+BREACH = {"confirmed-violation", "likely-violation"}
+
+
+def month_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
+    try:
+        start = dt.datetime.strptime(period + "-01", "%Y-%m-%d").replace(tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise Invalid({"period": ["YYYY-MM"]}) from exc
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def periods(until: dt.date | None = None, months: int = 3) -> list[str]:
+    """The last ``months`` months, oldest first, ending with the current one."""
+    day = until or timezone.now().date()
+    out = []
+    year, month = day.year, day.month
+    for _ in range(months):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+@dataclass
+class Indicator:
+    slug: str
+    name: str
+    value: str | None  # None: not measured from the records yet
+    records: list[str] = field(default_factory=list)  # ids behind the figure
+
+
+def _findings(commitment: Commitment, party: str, start: Any, end: Any, grade: str) -> list[str]:
+    from truceline.findings.models import Finding
+
+    found = Finding.objects.filter(
+        status="published",
+        published_at__gte=start,
+        published_at__lt=end,
+        determination__in=BREACH,
+        grade=grade,
+        territory_id=party,
+    )
+    return [f.incident_id for f in found if commitment.slug in (f.clauses or [])]
+
+
+def _requests(commitment: Commitment, party: str, start: Any, end: Any) -> list[PartyRequest]:
+    return list(
+        PartyRequest.objects.filter(
+            commitment=commitment, to_party_id=party, made_at__gte=start, made_at__lt=end
+        ).select_related("verification")
+    )
+
+
+def indicators(commitment: Commitment, party: str, period: str) -> list[Indicator]:
+    start, end = month_bounds(period)
+    out = []
+    for spec in commitment.indicators or []:
+        slug, name = spec.get("slug", ""), spec.get("name", "")
+        if slug in {"confirmed-state-violations", "confirmed-attacks-by-omission"}:
+            grade = "direct" if slug == "confirmed-state-violations" else "omission"
+            ids = _findings(commitment, party, start, end, grade)
+            out.append(Indicator(slug, name, str(len(ids)), ids))
+        elif slug in {"requests-answered", "requests-acted-on"}:
+            asked = _requests(commitment, party, start, end)
+            if slug == "requests-answered":
+                done = [r for r in asked if r.state != RequestState.OPEN and not r.answered_late]
+            else:
+                done = [
+                    r
+                    for r in asked
+                    if r.answer in {Answer.ACCEPTED, Answer.PARTLY}
+                    and hasattr(r, "verification")
+                    and r.verification.happened
+                ]
+            value = f"{len(done)} of {len(asked)}" if asked else "0 of 0"
+            out.append(Indicator(slug, name, value, [r.id for r in done]))
+        else:
+            out.append(Indicator(slug, name, None))
+    return out
+
+
+def grid(months: int = 3) -> dict[str, Any]:
+    """Every commitment × party × period, with indicators and the assessment if any."""
+    cols = periods(months=months)
+    parties = list(Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False))
+    assessed = {
+        (a.commitment_id, a.party_id, a.period): a
+        for a in Assessment.objects.filter(period__in=cols)
+    }
+    rows = []
+    for commitment in Commitment.objects.filter(retired=False).prefetch_related("parties"):
+        bound = {p.pk for p in commitment.parties.all()}
+        for party in parties:
+            if party.pk not in bound:
+                continue
+            cells = []
+            for period in cols:
+                assessment = assessed.get((commitment.pk, party.pk, period))
+                cells.append(
+                    {
+                        "period": period,
+                        "indicators": indicators(commitment, party.pk, period),
+                        "assessment": assessment,
+                        "status": assessment.status if assessment else Compliance.NOT_ASSESSED,
+                    }
+                )
+            rows.append({"commitment": commitment, "party": party, "cells": cells})
+    return {"periods": cols, "rows": rows}
+
+
+def _log(actor: User, step: str, a: Assessment) -> None:
+    event_append(
+        actor=actor,
+        kind=f"compliance.{step}",
+        object_type="assessment",
+        object_id=f"{a.commitment_id}/{a.party_id}/{a.period}",
+        payload={"status": a.status, "reasons": a.reasons},
+    )
+
+
+def assessment_propose(
+    *, actor: User, commitment: str, party: str, period: str, status: str, reasons: str
+) -> Assessment:
+    if actor.role != Role.MONITOR:
+        raise Forbidden("monitors propose a compliance status")
+    month_bounds(period)
+    errors = {}
+    if status not in Compliance.values:
+        errors["status"] = [f"one of {', '.join(Compliance.values)}"]
+    if not reasons.strip():
+        errors["reasons"] = ["say why"]
+    clause = Commitment.objects.filter(pk=commitment, retired=False).first()
+    if clause is None:
+        errors["commitment"] = ["unknown commitment"]
+    elif not clause.parties.filter(pk=party).exists():
+        errors["party"] = ["a party bound by this commitment"]
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        current = (
+            Assessment.objects.select_for_update()
+            .filter(commitment_id=commitment, party_id=party, period=period)
+            .first()
+        )
+        if current is not None and current.confirmed_at is not None:
+            raise ApiError("conflict", "This status is confirmed by the guarantors already.")
+        if current is None:
+            current = Assessment(commitment_id=commitment, party_id=party, period=period)
+        current.status = status
+        current.reasons = reasons.strip()
+        current.proposed_by = actor
+        current.proposed_at = timezone.now()
+        current.save()
+        _log(actor, "proposed", current)
+    return current
+
+
+def assessment_confirm(*, actor: User, assessment: Assessment) -> Assessment:
+    if actor.role != Role.SIGNATORY:
+        raise Forbidden("a guarantor's signatory confirms a compliance status")
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if current.confirmed_at is not None:
+            raise ApiError("conflict", "Confirmed already.")
+        current.confirmed_by = actor
+        current.confirmed_at = timezone.now()
+        current.save(update_fields=["confirmed_by", "confirmed_at"])
+        _log(actor, "confirmed", current)
+    return current

@@ -1,0 +1,83 @@
+"""The compliance grid: figures from the records, a status proposed and confirmed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from truceline.followup.compliance import indicators, periods
+from truceline.followup.services import (
+    RequestInput,
+    SubjectInput,
+    request_answer,
+    request_make,
+    request_verify,
+)
+from truceline.scenario.models import Commitment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_verified_hand_over_counts_for_the_party_that_did_it(people) -> None:  # type: ignore[no-untyped-def]
+    clause = Commitment.objects.get(pk="action-against-armed-groups")
+    month = periods(months=1)[0]
+
+    def figures() -> dict[str, str | None]:
+        return {i.slug: i.value for i in indicators(clause, "afghanistan", month)}
+
+    assert figures() == {"requests-answered": "0 of 0", "requests-acted-on": "0 of 0"}
+    made = request_make(
+        actor=people["pk-liaison"],
+        data=RequestInput(
+            to_party="afghanistan",
+            kind="hand-over",
+            grounds="led the attack",
+            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+            subjects=[SubjectInput("A. Person")],
+            commitment=clause.pk,
+        ),
+    )
+    assert figures() == {"requests-answered": "0 of 1", "requests-acted-on": "0 of 1"}
+    request_answer(actor=people["af-liaison"], request=made, answer="accepted", reasons="")
+    request_verify(
+        actor=people["qa-monitor"],
+        request=made,
+        happened=True,
+        on=dt.date.today(),
+        place="torkham",
+        subjects=[made.subjects.get().pk],
+        notes="",
+    )
+    assert figures() == {"requests-answered": "1 of 1", "requests-acted-on": "1 of 1"}
+    # Pakistan's figures are its own
+    assert {i.slug: i.value for i in indicators(clause, "pakistan", month)} == {
+        "requests-answered": "0 of 0",
+        "requests-acted-on": "0 of 0",
+    }
+
+
+def test_a_status_is_proposed_with_reasons_and_confirmed_once(people, login) -> None:  # type: ignore[no-untyped-def]
+    url = f"/compliance/no-cross-border-fire/afghanistan/{periods(months=1)[0]}/"
+    monitor = login("qa-monitor")
+    refused = monitor.post(url, {"step": "propose", "status": "partly", "reasons": ""})
+    assert refused.status_code == 422 and 'id="reasons-err"' in refused.content.decode()
+    assert (
+        monitor.post(
+            url, {"step": "propose", "status": "partly", "reasons": "Two incidents."}
+        ).status_code
+        == 302
+    )
+    assert "Partly complied (proposed)" in monitor.get("/compliance/").content.decode()
+    anonymous_grid = login("pk-liaison").get("/compliance/").content.decode()
+    assert "Partly complied (proposed)" in anonymous_grid  # the parties see proposals
+    signatory = login("qa-signatory")
+    assert signatory.post(url, {"step": "confirm"}).status_code == 302
+    page = signatory.get(url).content.decode()
+    assert "confirmed by the guarantors" in page
+    assert (
+        login("qa-monitor")
+        .post(url, {"step": "propose", "status": "complied", "reasons": "x"})
+        .status_code
+        == 409
+    )
