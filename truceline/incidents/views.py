@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Invalid, NotFound
 from truceline.evidence.selectors import evidence_for_incident
+from truceline.evidence.uploads import REFUSED as UPLOAD_REFUSED
 from truceline.evidence.uploads import evidence_from_form
 from truceline.findings import services as findings
 from truceline.findings.models import Finding, FindingStatus, Reconsideration
@@ -84,7 +85,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
     initial = draft.data if draft is not None and request.method == "GET" else None
     files_error = ""
     form = ReportForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    refused = request.META.get(UPLOAD_REFUSED)  # the upload stopped: the form is incomplete
+    if refused:  # say so at the file field; keep what arrived of the rest, unjudged
+        files_error = refused
+        form = ReportForm(initial=request.POST.dict())
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         casualties = {
             kind: {"civilians": d[kind]} for kind in ("killed", "injured") if d[kind] is not None
@@ -141,7 +146,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "max_file_mb": settings.TRUCELINE_EVIDENCE_MAX_FILE // (1 << 20),
     }
     failed = form.errors or files_error
-    return render(request, "incidents/report_new.html", context, status=422 if failed else 200)
+    status = 413 if refused else 422 if failed else 200
+    return render(request, "incidents/report_new.html", context, status=status)
 
 
 @login_required

@@ -333,3 +333,26 @@ def test_the_accused_party_answers_with_a_document_from_the_incident_page(people
     )
     assert page.status_code == 422 and 'id="files-err"' in page.content.decode()
     assert Response.objects.filter(incident=incident).count() == 1
+
+
+def test_the_report_form_says_when_a_file_is_too_large_and_files_nothing(login, settings) -> None:  # type: ignore[no-untyped-def]
+    from truceline.reports.models import Report
+
+    settings.TRUCELINE_EVIDENCE_MAX_FILE = 10_000
+    client = login("pk-liaison")
+    big = io.BytesIO(b"x" * 50_000)
+    big.name = "big.txt"
+    before = Report.objects.count()
+    page = client.post(
+        "/reports/new/",
+        {
+            "category": "shelling",
+            "accused_party": "afghanistan",
+            "narrative": "Shelling.",
+            "files": [big],
+        },
+    )
+    assert page.status_code == 413
+    text = page.content.decode()
+    assert 'id="files-error"' in text and "10,000 bytes per file" in text
+    assert Report.objects.count() == before
