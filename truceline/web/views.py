@@ -7,9 +7,11 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from truceline.findings.models import Decision, Finding, FindingStatus, Reconsideration
+from truceline.followup.models import Measure, PartyRequest, RequestState
 from truceline.incidents.models import WORKING_STATES, Incident, Question, State
 from truceline.policy import role_of, visible_to
 from truceline.redaction.selectors import sealed_text
@@ -43,6 +45,9 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
                 for q in visible_to(user, Question).filter(answered_at__isnull=True)[:50]
             ],
             "drafts": visible_to(user, ReportDraft).filter(state=DraftState.OPEN)[:20],
+            "requests_to_answer": visible_to(user, PartyRequest)
+            .filter(to_party_id=org, state=RequestState.OPEN)
+            .order_by("deadline")[:50],
         }
     if role == "monitor":
         return {
@@ -58,6 +63,14 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
             .filter(answered_at__isnull=False, incident__state__in=WORKING_STATES)
             .order_by("-answered_at")[:20],
             "drafts": visible_to(user, ReportDraft).filter(state=DraftState.OPEN)[:20],
+            "overdue_requests": visible_to(user, PartyRequest)
+            .filter(state=RequestState.OPEN, deadline__lt=timezone.now())
+            .select_related("to_party")
+            .order_by("deadline")[:50],
+            "overdue_measures": visible_to(user, Measure)
+            .filter(done_at__isnull=True, due__lt=timezone.now().date())
+            .select_related("party")
+            .order_by("due")[:50],
         }
     if role == "signatory":
         return {

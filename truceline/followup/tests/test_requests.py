@@ -105,3 +105,13 @@ def test_an_answer_after_the_deadline_is_kept_and_marked_late(api) -> None:  # t
             as_="af-liaison",
         )
     assert status == 200 and answered["answered_late"] and answered["answer"] == "partly"
+
+
+def test_overdue_requests_reach_the_monitors_and_open_ones_the_party_asked(api, login) -> None:  # type: ignore[no-untyped-def]
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    _s, made = api.post("/requests", {**HAND_OVER, "deadline": soon}, as_="pk-liaison")
+    assert made["id"] in login("af-liaison").get("/").content.decode()
+    assert made["id"] not in login("qa-monitor").get("/").content.decode()  # not overdue yet
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)):
+        home = login("qa-monitor").get("/").content.decode()
+    assert made["id"] in home and "had until" in home
