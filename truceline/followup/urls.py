@@ -13,6 +13,7 @@ urlpatterns = [
         name="compliance_cell",
     ),
     path("requests/", views.request_list, name="requests"),
+    path("measures/<str:target>/<str:step>", views.measure_step, name="measure_step"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<str:request_id>/", views.request_detail, name="request"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +13,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from truceline.core.errors import ApiError, NotFound
 from truceline.followup import selectors, services
-from truceline.followup.models import Answer, Assessment, Compliance, PartyRequest, RequestKind
-from truceline.policy import access_request, can, visible_to
+from truceline.followup.models import (
+    Answer,
+    Assessment,
+    Compliance,
+    Measure,
+    PartyRequest,
+    RequestKind,
+)
+from truceline.policy import access_finding, access_measure, access_request, can, visible_to
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Place
 
 
@@ -231,3 +239,60 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
     }
     status = error.status if error else 200
     return render(request, "followup/compliance_cell.html", context, status=status)
+
+
+def measures_for(finding: Any, viewer: Any) -> list[dict[str, Any]]:
+    """The measures on a finding this viewer may see, with what the viewer may do."""
+    shown = []
+    for m in visible_to(viewer, Measure).filter(finding=finding).select_related("party"):
+        shown.append(
+            {
+                "m": m,
+                "may_announce": m.announced_at is None and can(viewer, "announce", m),
+                "may_done": m.done_at is None and can(viewer, "done", m),
+            }
+        )
+    return shown
+
+
+@login_required
+@require_POST
+def measure_step(request: HttpRequest, target: str, step: str) -> HttpResponse:
+    """Decide (on a finding), announce or record done (on a measure); back to the incident."""
+    try:
+        if step == "decide":
+            finding = access_finding(request.user, target)
+            due = request.POST.get("due") or None
+            services.measure_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                finding=finding,
+                party=request.POST.get("party", ""),
+                kind=request.POST.get("kind", ""),
+                text=request.POST.get("text", ""),
+                due=dt.date.fromisoformat(due) if due else None,
+            )
+            incident_id = finding.incident_id
+        else:
+            measure = access_measure(request.user, target)
+            incident_id = measure.finding.incident_id
+            if step == "announce":
+                services.measure_announce(actor=request.user, measure=measure)  # type: ignore[arg-type]
+            elif step == "done":
+                services.measure_done(
+                    actor=request.user,  # type: ignore[arg-type]
+                    measure=measure,
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                raise Http404
+    except NotFound as exc:
+        raise Http404 from exc
+    except ValueError:
+        messages.error(request, _("Give the date as YYYY-MM-DD."))
+        return redirect(request.META.get("HTTP_REFERER") or "/")
+    except ApiError as exc:
+        detail = "; ".join(m for v in exc.fields.values() for m in v)
+        messages.error(request, f"{exc.message} {detail}".strip())
+        return redirect(request.META.get("HTTP_REFERER") or "/")
+    messages.success(request, _("Recorded; the step is on the ledger."))
+    return redirect("incidents:detail", incident_id=incident_id)

@@ -27,17 +27,20 @@ from truceline.evidence.uploads import REFUSED as UPLOAD_REFUSED
 from truceline.evidence.uploads import evidence_from_form
 from truceline.findings import services as findings
 from truceline.findings.models import Finding, FindingStatus, Reconsideration
+from truceline.followup.models import MeasureKind
+from truceline.followup.views import measures_for
 from truceline.incidents import services
 from truceline.incidents.api import question_out, response_out
 from truceline.incidents.forms import FindingForm, ReportForm
 from truceline.incidents.models import Question, Response
 from truceline.incidents.selectors import incident_timeline, own_receipts
-from truceline.policy import access_draft, access_finding, access_incident, can, visible_to
+from truceline.policy import access_draft, access_finding, access_incident, can, role_of, visible_to
 from truceline.redaction.models import SEALABLE
 from truceline.redaction.services import seal_create
 from truceline.reports.api import report_out
 from truceline.reports.models import Report, ReportDraft
 from truceline.reports.services import ReportInput, draft_save, report_submit
+from truceline.scenario.models import Organisation, OrganisationKind
 
 
 def _incident_or_404(user: Any, incident_id: str) -> Any:
@@ -210,6 +213,8 @@ def _detail(
         f.may_publish = f.status == FindingStatus.ENDORSED and can(user, "publish", f)  # type: ignore[attr-defined]
     err = err_of(failed, exc)
     for f in found:
+        f.measures_shown = measures_for(f, user)  # type: ignore[attr-defined]
+        f.may_measure = f.status == FindingStatus.PUBLISHED and role_of(user) == "signatory"  # type: ignore[attr-defined]
         f.err = next((v for k, v in err.items() if k.endswith(f.id)), {})  # type: ignore[attr-defined]
     questions = visible_to(user, Question).filter(incident=incident).select_related("party")
     context = {
@@ -227,6 +232,8 @@ def _detail(
         "findings": found,
         "timeline": incident_timeline(incident, user),
         "receipts": own_receipts(incident, user),
+        "measure_parties": Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False),
+        "measure_kinds": MeasureKind.choices,
         "evidence": evidence_for_incident(incident, user),
         "may": {
             a: can(user, a, incident)

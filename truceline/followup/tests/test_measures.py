@@ -63,3 +63,34 @@ def test_measures_follow_only_published_findings(api, people) -> None:  # type: 
         as_="qa-signatory",
     )
     assert status == 409
+
+
+def test_measures_on_the_incident_page(people, login) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from truceline.followup.models import Measure
+
+    incident = make_incident(people, "published")
+    finding = incident.findings.get(status="published")
+    page = reverse("incidents:detail", args=[incident.pk])
+    signatory = login("tr-signatory")
+    assert "Decide a measure" in signatory.get(page).content.decode()
+    decide = reverse("followup:measure_step", args=[finding.pk, "decide"])
+    refused = signatory.post(
+        decide, {"party": "afghanistan", "kind": "demand", "text": "Act."}, HTTP_REFERER=page
+    )
+    assert refused.status_code == 302 and not Measure.objects.exists()  # a demand needs a date
+    due = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    signatory.post(decide, {"party": "afghanistan", "kind": "demand", "text": "Act.", "due": due})
+    measure = Measure.objects.get()
+    assert "not yet announced" in login("af-liaison").get(page).content.decode()
+    assert "Decide a measure" not in login("af-liaison").get(page).content.decode()
+    monitor = login("qa-monitor")
+    monitor.post(reverse("followup:measure_step", args=[measure.pk, "announce"]))
+    monitor.post(reverse("followup:measure_step", args=[measure.pk, "done"]), {"note": "Seen."})
+    measure.refresh_from_db()
+    assert measure.announced_at and measure.done_at
+    from django.test import Client
+
+    public = Client().get(page).content.decode()
+    assert "Measures decided by the guarantors" in public and "Act." in public
