@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from truceline.followup.models import Measure
 from truceline.ledger.models import Event
+from truceline.policy import can, visible_to
 from truceline.scenario.models import Commitment, Round
 
 
@@ -76,3 +78,17 @@ def commitments() -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def measures_for(finding: Any, viewer: Any) -> list[dict[str, Any]]:
+    """The measures on a finding this viewer may see, with what the viewer may do."""
+    shown = []
+    for m in visible_to(viewer, Measure).filter(finding=finding).select_related("party"):
+        shown.append(
+            {
+                "m": m,
+                "may_announce": m.announced_at is None and can(viewer, "announce", m),
+                "may_done": m.done_at is None and can(viewer, "done", m),
+            }
+        )
+    return shown

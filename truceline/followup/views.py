@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,6 @@ from truceline.followup.models import (
     Answer,
     Assessment,
     Compliance,
-    Measure,
     PartyRequest,
     RequestKind,
 )
@@ -239,20 +237,6 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
     }
     status = error.status if error else 200
     return render(request, "followup/compliance_cell.html", context, status=status)
-
-
-def measures_for(finding: Any, viewer: Any) -> list[dict[str, Any]]:
-    """The measures on a finding this viewer may see, with what the viewer may do."""
-    shown = []
-    for m in visible_to(viewer, Measure).filter(finding=finding).select_related("party"):
-        shown.append(
-            {
-                "m": m,
-                "may_announce": m.announced_at is None and can(viewer, "announce", m),
-                "may_done": m.done_at is None and can(viewer, "done", m),
-            }
-        )
-    return shown
 
 
 @login_required

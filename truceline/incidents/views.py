@@ -28,7 +28,7 @@ from truceline.evidence.uploads import evidence_from_form
 from truceline.findings import services as findings
 from truceline.findings.models import Finding, FindingStatus, Reconsideration
 from truceline.followup.models import MeasureKind
-from truceline.followup.views import measures_for
+from truceline.followup.selectors import measures_for
 from truceline.incidents import services
 from truceline.incidents.api import question_out, response_out
 from truceline.incidents.forms import FindingForm, ReportForm
@@ -121,14 +121,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 data = dataclasses.replace(data, evidence=cited)
                 report, event = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
         except ApiError as exc:
-            if exc.code == "payload-too-large" or any(k.startswith("files") for k in exc.fields):
-                files_error = (
-                    exc.message
-                    if not exc.fields
-                    else " ".join(
-                        m for k, v in exc.fields.items() if k.startswith("files") for m in v
-                    )
-                )
+            about_files = [m for k, v in exc.fields.items() if k.startswith("files") for m in v]
+            if exc.code == "payload-too-large" or about_files:
+                files_error = " ".join(about_files) or exc.message
             else:
                 _errors_to_form(form, exc)
         else:
