@@ -41,13 +41,14 @@ def _custody(actor: User | None, kind: str, item: Evidence, **extra: Any) -> Non
 
 
 def _blob(sha256: str, size: int, source: Any) -> Blob:
+    """The blob of these bytes, stored unless held already (then nothing is written, and
+    nothing says so)."""
     blob = Blob.objects.filter(pk=sha256).first()
-    if blob is None:
-        blob = Blob(sha256=sha256, size=size, stored_at=timezone.now())
-        store.put(blob.name, source)
+    held = blob is not None
+    blob = blob or Blob(sha256=sha256, size=size, stored_at=timezone.now())
+    store.put(blob.name, source)  # writes only when the stored copy is missing
+    if not held:
         blob.save(force_insert=True)
-    else:  # the same bytes again: store nothing, say nothing
-        store.put(blob.name, source)  # a no-op unless the stored copy went missing
     return blob
 
 

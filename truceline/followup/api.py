@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -135,13 +134,7 @@ def requests_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
     summary="For everyone: how many requests of each kind, and how they were answered",
 )
 def requests_stats(request: HttpRequest) -> dict[str, Any]:
-    rows = PartyRequest.objects.values("kind", "state", "answer").annotate(n=Count("id"))
-    return {
-        "items": [
-            {"kind": r["kind"], "state": r["state"], "answer": r["answer"] or None, "count": r["n"]}
-            for r in rows.order_by("kind", "state", "answer")
-        ]
-    }
+    return {"items": selectors.request_counts()}
 
 
 @router.get(

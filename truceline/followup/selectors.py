@@ -11,6 +11,20 @@ from truceline.policy import can, visible_to
 from truceline.scenario.models import Commitment, Round
 
 
+def request_counts() -> list[dict[str, Any]]:
+    """How many requests of each kind, in each state, with each answer: all the public
+    learns of them."""
+    from django.db.models import Count
+
+    from truceline.followup.models import PartyRequest
+
+    rows = PartyRequest.objects.values("kind", "state", "answer").annotate(n=Count("id"))
+    return [
+        {"kind": r["kind"], "state": r["state"], "answer": r["answer"] or None, "count": r["n"]}
+        for r in rows.order_by("kind", "state", "answer")
+    ]
+
+
 def rounds() -> list[dict[str, Any]]:
     out = []
     for r in Round.objects.filter(retired=False).prefetch_related("mediators").order_by("starts"):

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,19 +27,13 @@ from truceline.scenario.models import Commitment, Organisation, OrganisationKind
 
 
 def agreement(request: HttpRequest) -> HttpResponse:
-    counts = (
-        PartyRequest.objects.values("kind", "state", "answer")
-        .annotate(n=Count("id"))
-        .order_by("kind", "state")
-    )
     return render(
         request,
         "followup/agreement.html",
         {
             "rounds": selectors.rounds(),
             "commitments": selectors.commitments(),
-            "request_counts": list(counts),
-            "kinds": dict(RequestKind.choices),
+            "request_counts": selectors.request_counts(),
         },
     )
 

@@ -133,6 +133,5 @@ def ledger_receipt(request: HttpRequest, seq: int) -> dict[str, Any]:
     summary="Check a receipt (the same check as `truceline ledger check-receipt`)",
 )
 def ledger_receipt_check(request: HttpRequest, payload: ReceiptCheckIn) -> dict[str, Any]:
-    trusted = [k["vkey"] for k in selectors.public_keys() if k["purpose"] == "log"]
-    problems, facts = check_receipt(payload.receipt, trusted)
+    problems, facts = check_receipt(payload.receipt, selectors.trusted_log_keys())
     return {"ok": not problems, "problems": problems, "facts": facts}

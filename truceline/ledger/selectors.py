@@ -104,6 +104,12 @@ def public_keys() -> list[dict[str, Any]]:
     ]
 
 
+def trusted_log_keys() -> list[str]:
+    """The verifier keys of the log's own keys, current and retired: what this server's
+    receipt checks trust."""
+    return [vkey_of(k) for k in LedgerKey.objects.filter(purpose="log").order_by("created_at")]
+
+
 def receipt(event: Event) -> dict[str, Any]:
     """What the filer keeps: the event, its salt, its leaf and — once a checkpoint covers
     it — the inclusion proof and that checkpoint. Until then, a promise: the checkpoint comes
@@ -176,7 +182,7 @@ def portal() -> dict[str, Any]:
         "cosignatures": list(checkpoint.cosignatures.select_related("key")) if checkpoint else [],
         "size": size(),
         "keys": keys,
-        "trusted": [k["vkey"] for k in keys if k["purpose"] == KeyPurpose.LOG],
+        "trusted": trusted_log_keys(),
         "witnesses": witnesses,
         "split_views": list(SplitView.objects.select_related("reported_by")),
     }

@@ -46,6 +46,12 @@ class Key:
     purpose: str
     public: bytes
 
+    @classmethod
+    def from_vkey(cls, text: str) -> Key:
+        """A C2SP verifier key; its algorithm byte says what it signs."""
+        name, alg, public = notes.parse_vkey(text)
+        return cls(name, "log" if alg == notes.ALG_ED25519 else "witness", public)
+
     @property
     def alg(self) -> int:
         return notes.ALG_ED25519 if self.purpose == "log" else notes.ALG_COSIGNATURE_V1
@@ -112,10 +118,7 @@ def check_receipt(receipt: Any, trusted: list[str] | None = None) -> tuple[list[
         inclusion = receipt["inclusion"]
         hashes = [_b64(h) for h in inclusion["hashes"]]
         keys_text = trusted or [str(receipt["log_key"])]
-        keys = []
-        for text in keys_text:
-            name, alg, public = notes.parse_vkey(text)
-            keys.append(Key(name, "log" if alg == notes.ALG_ED25519 else "witness", public))
+        keys = [Key.from_vkey(text) for text in keys_text]
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         return [*problems, f"the checkpoint part is not well formed ({exc})"], facts
     why = check_checkpoint_note(str(receipt["checkpoint"]), receipt.get("origin"), keys)

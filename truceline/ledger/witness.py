@@ -96,11 +96,7 @@ class Witness:
         if not self.pinned.exists():  # first run without --log-key: trust on first use
             keys = json.loads(self._get("/api/v1/ledger/keys"))["keys"]
             self.pinned.write_text(json.dumps([k["vkey"] for k in keys if k["purpose"] == "log"]))
-        out = []
-        for text in json.loads(self.pinned.read_text()):
-            name, _alg, public = notes.parse_vkey(text)
-            out.append(Key(name, "log", public))
-        return out
+        return [Key.from_vkey(text) for text in json.loads(self.pinned.read_text())]
 
     def _evidence(self, *texts: str) -> Path:
         path = self.state / f"split-view-{int(time.time())}.txt"

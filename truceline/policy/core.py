@@ -39,6 +39,11 @@ def is_mediator(user: Viewer) -> bool:
     return role_of(user) in {"monitor", "signatory", "admin"}
 
 
+def liaison_org(user: Viewer) -> str | None:
+    """The party a liaison speaks for; None for anyone else."""
+    return organisation_of(user) if role_of(user) == "liaison" else None
+
+
 def is_party_user(user: Viewer) -> bool:
     return role_of(user) == "liaison" and organisation_of(user) is not None
 

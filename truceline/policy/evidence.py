@@ -13,7 +13,13 @@ from django.db import models
 from django.db.models import Q
 
 from truceline.evidence.models import Evidence, Kind, Sharing
-from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
+from truceline.policy.core import (
+    Viewer,
+    is_mediator,
+    is_party_user,
+    organisation_of,
+    register,
+)
 from truceline.policy.workflow import incidents_visible, is_monitor
 
 SHARED = [Sharing.PARTIES, Sharing.PUBLIC]
@@ -22,7 +28,7 @@ SHARED = [Sharing.PARTIES, Sharing.PUBLIC]
 def evidence_visible(user: Viewer) -> models.QuerySet[Evidence]:
     if is_mediator(user):
         return Evidence.objects.all()
-    if role_of(user) == "liaison" and organisation_of(user) is not None:
+    if is_party_user(user):
         shared = Q(kind=Kind.ORIGINAL, sharing__in=SHARED) | (
             ~Q(kind=Kind.ORIGINAL) & Q(derived_from__sharing__in=SHARED)
         )

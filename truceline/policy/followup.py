@@ -7,25 +7,28 @@ from django.db import models
 from django.db.models import Q
 
 from truceline.followup.models import Assessment, Measure, PartyRequest, RequestState
-from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
+from truceline.policy.core import (
+    Viewer,
+    is_mediator,
+    is_party_user,
+    liaison_org,
+    register,
+    role_of,
+)
 from truceline.policy.workflow import is_monitor
 
 
 def requests_visible(user: Viewer) -> models.QuerySet[PartyRequest]:
     if is_mediator(user):
         return PartyRequest.objects.all()
-    org = organisation_of(user) if role_of(user) == "liaison" else None
+    org = liaison_org(user)
     if org is not None:
         return PartyRequest.objects.filter(Q(from_party_id=org) | Q(to_party_id=org))
     return PartyRequest.objects.none()
 
 
 def may_answer(user: Viewer, request: PartyRequest) -> bool:
-    return (
-        role_of(user) == "liaison"
-        and organisation_of(user) == request.to_party_id
-        and request.state == RequestState.OPEN
-    )
+    return liaison_org(user) == request.to_party_id and request.state == RequestState.OPEN
 
 
 register(
@@ -47,7 +50,7 @@ def measures_visible(user: Viewer) -> models.QuerySet[Measure]:
     if is_mediator(user):
         return Measure.objects.all()
     announced = Q(announced_at__isnull=False)
-    org = organisation_of(user) if role_of(user) == "liaison" else None
+    org = liaison_org(user)
     if org is not None:
         concerned = (
             Q(party_id=org)
@@ -73,7 +76,7 @@ def access_measure(user: Viewer, measure_id: str) -> Measure:
 
 def assessments_visible(user: Viewer) -> models.QuerySet[Assessment]:
     """Confirmed statuses are public; proposals are the mechanism's and the parties'."""
-    if is_mediator(user) or (role_of(user) == "liaison" and organisation_of(user)):
+    if is_mediator(user) or is_party_user(user):
         return Assessment.objects.all()
     return Assessment.objects.filter(confirmed_at__isnull=False)
 

@@ -20,13 +20,16 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from truceline.findings.models import Finding, Reconsideration
 from truceline.incidents.models import OPENED_STATES, Incident, Question, Response
-from truceline.policy.core import Viewer, is_mediator, organisation_of, register, role_of
+from truceline.policy.core import (
+    Viewer,
+    is_mediator,
+    liaison_org,
+    organisation_of,
+    register,
+    role_of,
+)
 from truceline.redaction.models import Seal
 from truceline.reports.models import Confidentiality, Report, ReportDraft
-
-
-def _liaison_org(user: Viewer) -> str | None:
-    return organisation_of(user) if role_of(user) == "liaison" else None
 
 
 def _filed_by(org: str) -> Exists:
@@ -36,7 +39,7 @@ def _filed_by(org: str) -> Exists:
 def incidents_visible(user: Viewer) -> models.QuerySet[Incident]:
     if is_mediator(user):
         return Incident.objects.all()
-    org = _liaison_org(user)
+    org = liaison_org(user)
     if org is not None:
         return Incident.objects.filter(
             _filed_by(org) | Q(accused_party_id=org, state__in=OPENED_STATES)
@@ -47,7 +50,7 @@ def incidents_visible(user: Viewer) -> models.QuerySet[Incident]:
 def reports_visible(user: Viewer) -> models.QuerySet[Report]:
     if is_mediator(user):
         return Report.objects.all()
-    org = _liaison_org(user)
+    org = liaison_org(user)
     if org is not None:
         return Report.objects.filter(
             Q(filing_org_id=org)
@@ -64,7 +67,7 @@ def reports_visible(user: Viewer) -> models.QuerySet[Report]:
 def responses_visible(user: Viewer) -> models.QuerySet[Response]:
     if is_mediator(user):
         return Response.objects.all()
-    org = _liaison_org(user)
+    org = liaison_org(user)
     published = Q(incident__published_at__gte=F("submitted_at"))
     if org is not None:
         filed = Exists(
@@ -77,7 +80,7 @@ def responses_visible(user: Viewer) -> models.QuerySet[Response]:
 def findings_visible(user: Viewer) -> models.QuerySet[Finding]:
     if is_mediator(user):
         return Finding.objects.all()
-    org = _liaison_org(user)
+    org = liaison_org(user)
     if org is not None:
         filed = Exists(
             Report.objects.filter(incident_id=OuterRef("incident_id"), filing_org_id=org)
@@ -95,7 +98,7 @@ def findings_visible(user: Viewer) -> models.QuerySet[Finding]:
 def questions_visible(user: Viewer) -> models.QuerySet[Question]:
     if is_mediator(user):
         return Question.objects.all()
-    org = _liaison_org(user)
+    org = liaison_org(user)
     if org is not None:
         return Question.objects.filter(party_id=org)
     return Question.objects.none()
@@ -104,7 +107,7 @@ def questions_visible(user: Viewer) -> models.QuerySet[Question]:
 def reconsiderations_visible(user: Viewer) -> models.QuerySet[Reconsideration]:
     if is_mediator(user):
         return Reconsideration.objects.all()
-    org = _liaison_org(user)
+    org = liaison_org(user)
     if org is not None:
         return Reconsideration.objects.filter(party_id=org)
     return Reconsideration.objects.none()
@@ -123,17 +126,17 @@ def is_monitor(user: Viewer, obj: object = None) -> bool:
 
 
 def may_respond(user: Viewer, incident: Incident) -> bool:
-    return _liaison_org(user) == incident.accused_party_id and incident.state in OPENED_STATES
+    return liaison_org(user) == incident.accused_party_id and incident.state in OPENED_STATES
 
 
 def may_answer(user: Viewer, question: Question) -> bool:
-    return _liaison_org(user) == question.party_id
+    return liaison_org(user) == question.party_id
 
 
 def may_reconsider(user: Viewer, incident: Incident) -> bool:
     """A liaison of a party concerned: a filer, the accused, or a party a finding names.
     (Which decision may be contested, and by whom exactly, the service checks.)"""
-    org = _liaison_org(user)
+    org = liaison_org(user)
     if org is None:
         return False
     if org == incident.accused_party_id and incident.state in OPENED_STATES:
@@ -160,7 +163,7 @@ def may_vote(user: Viewer, finding: Finding) -> bool:
 def may_acknowledge(user: Viewer, finding: Finding) -> bool:
     from truceline.findings.services import parties_concerned
 
-    org = _liaison_org(user)
+    org = liaison_org(user)
     return org is not None and org in parties_concerned(finding)
 
 
