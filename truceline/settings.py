@@ -5,11 +5,13 @@ Nothing here prints: scripts read the output of `truceline token create` and fri
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "truceline.core",
     "truceline.scenario",
     "truceline.accounts",
+    "truceline.geo",
     "truceline.ledger",
     "truceline.incidents",
     "truceline.reports",
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "truceline.redaction",
     "truceline.evidence",
     "truceline.followup",
+    "truceline.dashboards",
     "truceline.web",
 ]
 
@@ -169,6 +173,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+
+
+def _package_static(package: str) -> Path:
+    """A package's static folder, found without importing the package (django-leaflet's own
+    modules need GDAL; only its copy of Leaflet is used, served as /static/leaflet/...)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured(f"the package {package!r} is not installed (pip install -e .)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+STATICFILES_DIRS = [_package_static("leaflet")]
 # Assets come from installed packages (django-htmx ships htmx) and our own app folders;
 # WhiteNoise serves them straight from the finders, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True

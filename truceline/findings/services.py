@@ -298,7 +298,9 @@ def finding_publish(*, finding: Finding, actor: User) -> Finding:
         now = timezone.now()
         incident.state = _step(incident, "publish")
         incident.published_at = now
-        incident.save(update_fields=["state", "published_at"])
+        incident.determination = finding.determination
+        incident.attributed_party_id = finding.attributed_party_id
+        incident.save(update_fields=["state", "published_at", "determination", "attributed_party"])
         finding.status = FindingStatus.PUBLISHED
         finding.published_at = now
         finding.save(update_fields=["status", "published_at"])

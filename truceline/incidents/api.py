@@ -15,6 +15,7 @@ from truceline.core.errors import Invalid
 from truceline.findings.api import FindingIn, finding_out, reconsideration_out
 from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import finding_draft
+from truceline.geo.selectors import location_out
 from truceline.incidents import services
 from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.selectors import incident_timeline
@@ -117,6 +118,7 @@ def incident_out(incident: Incident, viewer: Any, *, full: bool = True) -> dict[
         "merged_into": incident.merged_into_id,
         "published_at": incident.published_at,
         "inadmissible_reason": incident.inadmissible_reason or None,
+        "location": location_out(incident, viewer),
     }
     if is_mediator(viewer):
         body["assigned_to"] = incident.assigned_to.username if incident.assigned_to else None

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from truceline.core.ids import new_id
+from truceline.geo.models import Derived
 from truceline.scenario.models import Category, Organisation
 
 
@@ -52,8 +53,13 @@ def new_incident_id() -> str:
     return new_id("INC")
 
 
-class Incident(models.Model):
-    """One event, as one or more reports describe it, on its way to a finding."""
+class Incident(Derived):
+    """One event, as one or more reports describe it, on its way to a finding.
+
+    Where it happened (and the derived geography) is taken from the report that opened it; the
+    columns after ``published_at`` are kept for counting (dashboards/tally.py), each set by the
+    service that changes what it summarises.
+    """
 
     id = models.CharField(max_length=16, primary_key=True, default=new_incident_id, editable=False)
     state = models.CharField(max_length=24, choices=State.choices, default=State.RECEIVED)
@@ -73,6 +79,17 @@ class Incident(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    filers = models.CharField(
+        max_length=200, blank=True, help_text=_("',a,b,': the parties whose reports it holds")
+    )
+    determination = models.CharField(max_length=24, blank=True, help_text=_("as published"))
+    attributed_party = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    killed = models.PositiveIntegerField(default=0, help_text=_("lower bound, as reported"))
+    injured = models.PositiveIntegerField(default=0, help_text=_("lower bound, as reported"))
 
     class Meta:
         ordering = ["-urgent", "created_at", "id"]
@@ -80,6 +97,8 @@ class Incident(models.Model):
             models.Index(fields=["state", "-urgent", "created_at"]),
             models.Index(fields=["accused_party", "state"]),
             models.Index(fields=["occurred_at"]),
+            models.Index(fields=["cell"]),
+            models.Index(fields=["attributed_party", "determination", "occurred_at"]),
         ]
 
     def __str__(self) -> str:

@@ -107,9 +107,10 @@ def incident_merge(*, incident: Incident, actor: User, into: Incident) -> Incide
         incident.save()
         moved = list(incident.reports.values_list("id", flat=True))
         incident.reports.update(incident=into)
-        if incident.urgent and not into.urgent:
-            into.urgent = True
-            into.save(update_fields=["urgent"])
+        into.urgent = into.urgent or incident.urgent
+        orgs = set(into.reports.values_list("filing_org_id", flat=True))
+        into.filers = "," + ",".join(sorted(orgs)) + ","
+        into.save(update_fields=["urgent", "filers"])
         _log(actor, "incident.merged", incident, into=into.id, reports=sorted(moved))
     return incident
 

@@ -19,6 +19,7 @@ from truceline.policy.core import (
 )
 from truceline.policy.evidence import access_evidence
 from truceline.policy.followup import access_measure, access_request
+from truceline.policy.geography import cell_tally_visible, sees_exact_location
 from truceline.policy.platform import access_event, access_token, access_user
 from truceline.policy.workflow import sees_reporter
 
@@ -32,10 +33,12 @@ __all__ = [
     "access_token",
     "access_user",
     "can",
+    "cell_tally_visible",
     "is_mediator",
     "is_party_user",
     "register",
     "role_of",
+    "sees_exact_location",
     "sees_reporter",
     "visible_to",
 ]

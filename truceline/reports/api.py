@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
+from truceline.geo.selectors import geo_out
 from truceline.ledger.selectors import receipt
 from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
 from truceline.redaction.selectors import sealed_fields, sealed_text
@@ -107,12 +108,7 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
         "casualties": report.casualties,
         "urgent": report.urgent,
         "confidentiality": report.confidentiality,
-        "geo": {
-            "country": None,
-            "distance_to_border_km": None,
-            "sector": None,
-            "nearest_place": None,
-        },
+        "geo": geo_out(report, viewer),
     }
     if sees_reporter(viewer, report):
         body |= {

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from truceline.core.ids import new_id
+from truceline.geo.models import Derived
 from truceline.incidents.models import Incident
 from truceline.scenario.models import Category, Organisation, Place
 
@@ -36,7 +37,7 @@ def new_report_id() -> str:
     return new_id("RPT")
 
 
-class Report(models.Model):
+class Report(Derived):
     """The current version of a report; ``versions`` holds every version as submitted."""
 
     id = models.CharField(max_length=16, primary_key=True, default=new_report_id, editable=False)

@@ -14,6 +14,7 @@ from truceline.accounts.models import Role, User
 from truceline.core.canonical import jsonable
 from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
 from truceline.evidence.services import evidence_attach
+from truceline.geo.services import copy_location, locate
 from truceline.incidents.models import Incident, State
 from truceline.incidents.services import incident_withdraw_if_empty
 from truceline.ledger.models import Event
@@ -151,21 +152,25 @@ def report_submit(
     with transaction.atomic():
         if draft is not None:
             draft = _open_draft(actor, draft)
-        incident = Incident.objects.create(
-            category=values["category"],
-            accused_party=values["accused_party"],
-            occurred_at=values["occurred_at"],
-            urgent=values["urgent"],
-            created_at=now,
-        )
         report = Report(
-            incident=incident,
             filed_by=actor,
             filing_org_id=actor.organisation_id,
             submitted_at=now,
             receipt_seq=0,
             **values,
         )
+        locate(report, data.lat, data.lon, origin=data.origin)
+        incident = Incident(
+            category=values["category"],
+            accused_party=values["accused_party"],
+            occurred_at=values["occurred_at"],
+            urgent=values["urgent"],
+            created_at=now,
+            filers=f",{actor.organisation_id},",
+        )
+        _summarise(incident, report)
+        incident.save()
+        report.incident = incident
         report.save()
         if data.evidence:  # the filer's own uploads, now tied to this incident
             evidence_attach(actor=actor, ids=list(data.evidence), incident=incident)
@@ -196,6 +201,13 @@ def report_submit(
     return report, event
 
 
+def _summarise(incident: Incident, report: Report) -> None:
+    """An incident takes its place and casualty counts (lower bounds) from its report."""
+    copy_location(incident, report)
+    incident.killed = sum(low for low, _ in report.casualties.get("killed", {}).values())
+    incident.injured = sum(low for low, _ in report.casualties.get("injured", {}).values())
+
+
 def _require_filer(actor: User, report: Report) -> None:
     same_org = report.filing_org_id == actor.organisation_id
     if not (same_org and (actor.role == Role.LIAISON or report.filed_by_id == actor.pk)):
@@ -214,12 +226,14 @@ def report_amend(*, actor: User, report: Report, data: ReportInput) -> Report:
         for key, value in values.items():
             setattr(report, key, value)
         report.version += 1
+        locate(report, data.lat, data.lon, origin=data.origin)
         report.save()
         if incident.reports.count() == 1:
             incident.category = values["category"]
             incident.accused_party = values["accused_party"]
             incident.occurred_at = values["occurred_at"]
             incident.urgent = values["urgent"]
+            _summarise(incident, report)
             incident.save()
         substance = _substance(values)
         event = event_append(

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
 from truceline.core.errors import NotFound
+from truceline.dashboards.models import CellTally, WeekTally
 from truceline.evidence.models import Evidence
 from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import (
@@ -32,6 +33,8 @@ from truceline.findings.services import (
     reconsideration_request,
 )
 from truceline.followup.models import Assessment, Measure, PartyRequest
+from truceline.geo.models import CrossingChange
+from truceline.geo.services import crossing_status_record
 from truceline.incidents.models import Incident, Question, Response
 from truceline.incidents.services import (
     incident_merge,
@@ -148,6 +151,12 @@ measure:announced          view     Y      Y     Y     Y     Y     Y     Y     Y
 assessment                 view     .      Y     Y     Y     Y     Y     Y     Y
 assessment                 confirm  .      .     .     .     .     Y     Y     .
 assessment:confirmed       view     Y      Y     Y     Y     Y     Y     Y     Y
+crossing-change            view     Y      Y     Y     Y     Y     Y     Y     Y
+crossing-change            record   .      .     .     Y     Y     .     .     .
+cell-tally:received        view     .      Y     .     Y     Y     Y     Y     Y
+cell-tally:under-verification view  .      Y     Y     Y     Y     Y     Y     Y
+cell-tally:published       view     Y      Y     Y     Y     Y     Y     Y     Y
+week-tally:received        view     Y      Y     Y     Y     Y     Y     Y     Y
 """
 
 
@@ -400,6 +409,22 @@ def _seal(people: dict[str, User], key: str) -> Seal:
     )
 
 
+def _crossing_change(people: dict[str, User], key: str) -> CrossingChange:
+    return crossing_status_record(
+        actor=people["qa-monitor"],
+        crossing=sm.Place.objects.get(pk="torkham"),
+        status="closed",
+        audiences=[],
+        since=dt.datetime(2025, 10, 12, tzinfo=dt.UTC),
+        source="Monitors' visit",
+    )
+
+
+def _tally(model: type[models.Model], incident: Incident) -> models.Model:
+    """The count row the incident is counted in (its own, the only incident here)."""
+    return model.objects.get(state=incident.state, n=1)  # type: ignore[attr-defined]
+
+
 BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "incident": lambda people, state: (
         _reconsidered(people) if state == "reconsidered" else make_incident(people, state)
@@ -429,6 +454,9 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "request": _request,
     "measure": _measure,
     "assessment": _assessment,
+    "crossing-change": _crossing_change,
+    "cell-tally": lambda people, state: _tally(CellTally, make_incident(people, state)),
+    "week-tally": lambda people, state: _tally(WeekTally, make_incident(people, state)),
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -455,6 +483,9 @@ MODEL_OF_KIND = {
     "request": PartyRequest,
     "measure": Measure,
     "assessment": Assessment,
+    "crossing-change": CrossingChange,
+    "cell-tally": CellTally,
+    "week-tally": WeekTally,
 }
 
 

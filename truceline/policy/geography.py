@@ -1,0 +1,47 @@
+"""Compartments of geography and of the pre-aggregated counts.
+
+- Crossing status is public (DESIGN.md: the public sees crossing status); monitors record it.
+- The map's counts per grid cell follow the incidents' own rule (workflow.py): mediators count
+  everything; a party counts the incidents it filed and those it is accused in once opened; the
+  public counts published incidents only.
+- The weekly counts are public aggregates: counts per week, party and category may include
+  unpublished allegations (DESIGN.md), so everyone reads them; what a dashboard splits them by
+  for whom is the dashboard's selectors' business (dashboards/selectors.py).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from truceline.dashboards.models import CellTally, WeekTally
+from truceline.geo.models import CrossingChange
+from truceline.incidents.models import OPENED_STATES
+from truceline.policy.core import Viewer, is_mediator, liaison_org, register
+from truceline.policy.workflow import is_monitor
+
+
+def cell_tally_visible(user: Viewer) -> models.QuerySet[CellTally]:
+    if is_mediator(user):
+        return CellTally.objects.all()
+    org = liaison_org(user)
+    if org is not None:
+        return CellTally.objects.filter(
+            Q(filers__contains=f",{org},") | Q(accused=org, state__in=OPENED_STATES)
+        )
+    return CellTally.objects.filter(public=True)
+
+
+register(
+    CrossingChange,
+    visible=lambda user: CrossingChange.objects.all(),
+    actions={"record": is_monitor},
+)
+register(CellTally, visible=cell_tally_visible)
+register(WeekTally, visible=lambda user: WeekTally.objects.all())
+
+
+def sees_exact_location(user: Viewer) -> bool:
+    """Public surfaces round every location to the scenario's precision (DESIGN.md); the
+    mechanism and the parties see the points of what they may see."""
+    return is_mediator(user) or liaison_org(user) is not None
