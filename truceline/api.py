@@ -6,9 +6,11 @@ from ninja import NinjaAPI
 
 from truceline.accounts.api import router as accounts_router
 from truceline.core.api import install_error_handlers
+from truceline.dashboards.api import router as dashboards_router
 from truceline.evidence.api import router as evidence_router
 from truceline.findings.api import router as findings_router
 from truceline.followup.api import router as followup_router
+from truceline.geo.api import router as geo_router
 from truceline.incidents.api import router as incidents_router
 from truceline.ledger.api import router as ledger_router
 from truceline.redaction.api import router as redaction_router
@@ -38,3 +40,5 @@ api.add_router("", redaction_router)
 api.add_router("", ledger_router)
 api.add_router("", evidence_router)
 api.add_router("", followup_router)
+api.add_router("", geo_router)
+api.add_router("", dashboards_router)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("truceline.ledger.urls")),
     path("", include("truceline.evidence.urls")),
     path("", include("truceline.followup.urls")),
+    path("", include("truceline.dashboards.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -15,8 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr, TruncWeek
 from django.db.models.signals import post_save, pre_save
 
+from truceline.core.bulk import insert_rows
 from truceline.dashboards.models import CELL_DIMS, WEEK_DIMS, CellTally, WeekTally
 from truceline.geo.grid import TALLY_PRECISION
 from truceline.incidents.models import Incident
@@ -194,30 +197,60 @@ def differences() -> list[str]:
     return out
 
 
+def _aggregated(source: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Both tallies' rows, grouped by the database (weeks in UTC, Monday first)."""
+    base = source.objects.order_by().annotate(
+        week=TruncWeek("occurred_at", tzinfo=dt.UTC),
+        public=ExpressionWrapper(Q(published_at__isnull=False), output_field=BooleanField()),
+    )
+    weeks = (
+        base.annotate(attributed=Coalesce("attributed_party_id", Value("")))
+        .values_list(
+            "week",
+            "category_id",
+            "accused_party_id",
+            "attributed",
+            "determination",
+            "state",
+            "public",
+            "filers",
+        )
+        .annotate(Count("pk"), Sum("killed"), Sum("injured"))
+    )
+    cells = (
+        base.filter(lat__isnull=False)
+        .exclude(cell="")
+        .annotate(
+            cell4=Substr("cell", 1, TALLY_PRECISION), sector_or=Coalesce("sector_id", Value(""))
+        )
+        .values_list(
+            "week",
+            "cell4",
+            "sector_or",
+            "category_id",
+            "accused_party_id",
+            "state",
+            "public",
+            "filers",
+        )
+        .annotate(Count("pk"), Sum("lat"), Sum("lon"))
+    )
+
+    def day(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        week = row[0].date() if isinstance(row[0], dt.datetime) else row[0]
+        return (week, *row[1:])
+
+    return [day(r) for r in weeks], [day(r) for r in cells]
+
+
 def rebuild(models: tuple[Any, Any, Any] | None = None) -> int:
     """Recount everything from the incidents; returns the number of incidents counted.
     ``models`` (incident, week tally, cell tally) lets a migration pass its historical ones."""
     source, week_model, cell_model = models or (Incident, WeekTally, CellTally)
-    weeks, cells = computed(source.objects.values(*SOURCE).order_by().iterator(chunk_size=20_000))
+    weeks, cells = _aggregated(source)
     with transaction.atomic():
         week_model.objects.all().delete()
         cell_model.objects.all().delete()
-        week_model.objects.bulk_create(
-            (
-                week_model(
-                    **dict(zip(WEEK_DIMS, k, strict=True)), n=v[0], killed=v[1], injured=v[2]
-                )
-                for k, v in weeks.items()
-            ),
-            batch_size=5000,
-        )
-        cell_model.objects.bulk_create(
-            (
-                cell_model(
-                    **dict(zip(CELL_DIMS, k, strict=True)), n=v[0], sum_lat=v[1], sum_lon=v[2]
-                )
-                for k, v in cells.items()
-            ),
-            batch_size=5000,
-        )
-    return sum(v[0] for v in weeks.values())
+        insert_rows(week_model, [*WEEK_DIMS, "n", "killed", "injured"], weeks)
+        insert_rows(cell_model, [*CELL_DIMS, "n", "sum_lat", "sum_lon"], cells)
+    return sum(r[-3] for r in weeks)

@@ -104,6 +104,7 @@ def incident_merge(*, incident: Incident, actor: User, into: Incident) -> Incide
             raise IllegalTransition(state=into.state, action="merge into")
         incident.state = _step(incident, "merge")
         incident.merged_into = into
+        incident.filers = ""  # its reports move: it holds none
         incident.save()
         moved = list(incident.reports.values_list("id", flat=True))
         incident.reports.update(incident=into)

@@ -32,8 +32,11 @@ from truceline.redaction.models import Seal
 from truceline.reports.models import Confidentiality, Report, ReportDraft
 
 
-def _filed_by(org: str) -> Exists:
-    return Exists(Report.objects.filter(incident_id=OuterRef("pk"), filing_org_id=org))
+def _filed_by(org: str) -> Q:
+    """Incidents holding a report of this organisation: the ``filers`` column the services keep
+    (set when a report opens the incident, widened by a merge), so that a party's view of a
+    million incidents is one indexed scan, not a subquery per row."""
+    return Q(filers__contains=f",{org},")
 
 
 def incidents_visible(user: Viewer) -> models.QuerySet[Incident]:

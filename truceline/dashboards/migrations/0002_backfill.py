@@ -46,7 +46,8 @@ def forward(apps: Any, schema_editor: Any) -> None:
             for kind in ("killed", "injured"):
                 groups = (first.casualties or {}).get(kind, {})
                 setattr(incident, kind, sum(low for low, _high in groups.values()))
-        incident.filers = "," + ",".join(sorted({r.filing_org_id for r in own})) + ","
+        orgs = sorted({r.filing_org_id for r in own})
+        incident.filers = "," + ",".join(orgs) + "," if orgs else ""
         finding = published.get(incident.pk)
         if finding is not None:
             incident.determination = finding.determination

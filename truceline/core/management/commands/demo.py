@@ -1,18 +1,22 @@
 import os
 import secrets
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from truceline.accounts.models import Role, User
 from truceline.accounts.services import user_create, user_set_password
+from truceline.core.synthetic import generate
 from truceline.findings.keys import current_key, signing_key_create
+from truceline.incidents.models import Incident
 from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
 
+DEFAULT_INCIDENTS = 300
 DEMO_USERS = [
     ("pk-liaison", "pakistan", Role.LIAISON),
     ("af-liaison", "afghanistan", Role.LIAISON),
@@ -26,15 +30,31 @@ DEMO_USERS = [
 
 class Command(BaseCommand):
     help = (
-        "Set up the demo: migrate, load the bundled scenario, create the demo users, then "
-        "serve. Safe to run again: nothing already there is changed."
+        "Set up the demo: migrate, load the bundled scenario, create the demo users, add "
+        "synthetic incidents, then serve. Safe to run again: nothing already there is changed "
+        "(synthetic incidents are added only when asked for, or to a database with none)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--incidents",
+            type=int,
+            default=None,
+            help="add N synthetic incidents (default: 300 on a database that has none)",
+        )
+        parser.add_argument("--seed", type=int, default=2025)
 
-    def handle(self, *args: Any, no_serve: bool, port: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        no_serve: bool,
+        port: int,
+        incidents: int | None,
+        seed: int,
+        **options: Any,
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         summary = scenario_load_file(actor=None, path=settings.TRUCELINE_BUNDLED_SCENARIO)
         self.stdout.write(
@@ -46,9 +66,35 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"signing key {signing_key_create(actor=None, organisation=org).key_id}"
                 )
+        if incidents is None:
+            incidents = 0 if Incident.objects.exists() else DEFAULT_INCIDENTS
+        if incidents < 0:
+            raise CommandError("--incidents: a number of incidents, 0 or more")
+        if incidents:
+            self._synthetic(incidents, seed)
         if not no_serve:
             self.stdout.write(f"serving at http://127.0.0.1:{port}/ (Ctrl-C stops)")
             call_command("serve", port=port)
+
+    def _synthetic(self, n: int, seed: int) -> None:
+        started = time.monotonic()
+        width = len(str(n))
+
+        def progress(done: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-6)
+            left = (n - done) / rate if rate else 0
+            self.stdout.write(
+                f"\rsynthetic incidents: {done:>{width}}/{n} ({100 * done // n}%), "
+                f"about {left:.0f} s left   ",
+                ending="",
+            )
+            self.stdout.flush()
+
+        written = generate(n, seed=seed, progress=progress)
+        self.stdout.write(
+            f"\rsynthetic incidents: {written} written in {time.monotonic() - started:.0f} s"
+            + " " * 20
+        )
 
     def _users(self) -> None:
         wanted = os.environ.get("TRUCELINE_DEMO_PASSWORD", "")

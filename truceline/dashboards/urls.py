@@ -1,0 +1,9 @@
+from django.urls import path
+
+from truceline.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("map/", views.map_page, name="map"),
+]
