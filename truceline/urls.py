@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("truceline.evidence.urls")),
     path("", include("truceline.followup.urls")),
     path("", include("truceline.dashboards.urls")),
+    path("", include("truceline.geo.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -96,6 +96,18 @@ class OptionalBearer(BearerAuth):
         super().__init__(required=False)
 
 
+class PageOrBearer(OptionalBearer):
+    """For reads the site's own pages make from script (the map): with no token, the
+    signed-in session's user (reads only: no CSRF question arises), else anonymous."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.method == "GET" and not request.headers.get("Authorization"):
+            session_user = getattr(request, "_cached_user", None) or request.user
+            if session_user.is_authenticated and session_user.is_active:
+                return session_user
+        return super().__call__(request)
+
+
 def actor_of(request: HttpRequest) -> Any:
     """The signed-in user behind a request that passed ``Bearer()`` (services take a User)."""
     user = request.user

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from truceline.core.api import OptionalBearer, errors
+from truceline.core.api import PageOrBearer, errors
 from truceline.dashboards.maps import map_data, outlines
 from truceline.dashboards.params import map_filter
 
@@ -30,7 +30,7 @@ class MapQuery(Schema):
 @router.get(
     "/map",
     response={200: dict[str, Any], **errors(401, 422)},
-    auth=OptionalBearer(),
+    auth=PageOrBearer(),
     summary="Incidents for the map: clusters per grid cell, or incidents when zoomed in",
 )
 def map_get(request: HttpRequest, q: Query[MapQuery]) -> dict[str, Any]:

@@ -194,7 +194,7 @@ def map_data(viewer: Any, f: MapFilter, zoom: int) -> dict[str, Any]:
     if zoom >= POINTS_ZOOM:
         found, more = points(viewer, f)
         return body | {"mode": "points", "points": found, "truncated": more, "total": len(found)}
-    precision = 3 if zoom <= 5 else 4
+    precision = 3 if zoom <= 6 else 4
     found_clusters = clusters(viewer, f, precision)
     items = []
     for c in found_clusters:

@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("map/", views.map_page, name="map"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from truceline.core.errors import Invalid
 from truceline.dashboards.maps import POINTS_ZOOM, MapFilter, sector_summary
 from truceline.dashboards.params import map_filter
+from truceline.dashboards.selectors import dashboard
 from truceline.geo.selectors import public_precision_km
 from truceline.incidents.models import State
 from truceline.policy import sees_exact_location, visible_to
@@ -51,3 +52,18 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode() if not errors else "",
     }
     return render(request, "dashboards/map.html", context, status=status)
+
+
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("category") or None
+    known = set(Category.objects.values_list("slug", flat=True))
+    status = 200
+    error = ""
+    if category is not None and category not in known:
+        category, status, error = None, 422, _("Unknown category: showing all.")
+    context = dashboard(request.user, category=category)
+    context |= {
+        "categories": visible_to(request.user, Category).filter(retired=False),
+        "error": error,
+    }
+    return render(request, "dashboards/dashboard.html", context, status=status)

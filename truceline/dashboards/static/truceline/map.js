@@ -23,12 +23,15 @@
   function say(text) { status.textContent = text; }
 
   fetch(d.outlines).then(function (r) { return r.json(); }).then(function (geojson) {
-    var outline = L.geoJSON(geojson, {
-      style: function (f) { return { className: f.properties.kind === "border" ? "border" : "country" }; },
-      interactive: false
+    // Leaflet takes a path's class when it is made, so each kind is its own layer.
+    ["country", "border"].forEach(function (kind) {
+      var layerOf = L.geoJSON(geojson, {
+        filter: function (f) { return f.properties.kind === kind; },
+        className: kind,
+        interactive: false
+      }).addTo(map);
+      layerOf.bringToBack();
     });
-    outline.addTo(map);
-    outline.bringToBack();
   });
 
   fetch(d.crossings).then(function (r) { return r.json(); }).then(function (body) {
@@ -71,10 +74,12 @@
           .bindTooltip(c.n + " incident" + (c.n === 1 ? "" : "s"), { permanent: false })
           .on("click", function () { map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, pointsZoom)); });
         layer.addLayer(m);
-        layer.addLayer(L.marker([c.lat, c.lon], {
-          icon: L.divIcon({ className: "cluster-label", html: String(c.n), iconSize: [40, 32] }),
-          interactive: false, keyboard: false
-        }));
+        if (body.clusters.length <= 120) {
+          layer.addLayer(L.marker([c.lat, c.lon], {
+            icon: L.divIcon({ className: "cluster-label", html: String(c.n), iconSize: [40, 32] }),
+            interactive: false, keyboard: false
+          }));
+        }
       });
       say(body.total + " incidents in " + body.clusters.length + " places" +
         (body.rounded_to_km ? "; places are grid squares, not exact points" : "") + ". Zoom in to see each incident.");

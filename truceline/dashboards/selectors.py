@@ -1,0 +1,276 @@
+"""The dashboard: is the ceasefire holding, is the mechanism keeping its clocks, are the
+parties doing what they promised. Figures come from the weekly tally (public aggregates: counts
+per week, party and category, unpublished allegations included as counts only), from the
+published incidents, and — for the mechanism's own people — from the working queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from truceline.dashboards.models import WeekTally
+from truceline.dashboards.svg import Series, weekly_chart
+from truceline.dashboards.tally import week_of
+from truceline.findings.models import Determination
+from truceline.followup.compliance import grid
+from truceline.followup.models import Measure, PartyRequest, RequestState
+from truceline.geo.selectors import crossings_now
+from truceline.incidents.models import Incident, Response, State
+from truceline.policy import is_mediator, visible_to
+from truceline.scenario.models import Category, Organisation, OrganisationKind, Scenario
+
+WORKING = (State.RECEIVED, State.TRIAGED, State.UNDER_VERIFICATION, State.FINDING_DRAFTED)
+CONFIRMED = Determination.CONFIRMED
+
+
+def _hours(delta: dt.timedelta) -> float:
+    return round(delta.total_seconds() / 3600, 1)
+
+
+def clocks(incident: Incident, targets: dict[str, int], now: dt.datetime) -> list[dict[str, Any]]:
+    """Each protocol clock of an incident: elapsed (or taken) hours against its target."""
+    out = []
+    created = incident.created_at
+
+    def clock(name: str, start: dt.datetime | None, end: dt.datetime | None, target: int) -> None:
+        if start is None:
+            return
+        taken = _hours((end or now) - start)
+        out.append(
+            {
+                "name": name,
+                "hours": taken,
+                "target": target,
+                "running": end is None,
+                "late": taken > target,
+            }
+        )
+
+    # Acknowledgement: the receipt is issued in the submitting transaction.
+    clock("acknowledge", created, created, targets.get("acknowledge", 0))
+    clock("triage", created, incident.triaged_at, targets.get("triage", 0))
+    if incident.opened_at:
+        replied = incident.responses.filter(party_id=incident.accused_party_id).aggregate(
+            first=Max("submitted_at")
+        )["first"]
+        clock("reply", incident.opened_at, replied, targets.get("reply", 0))
+    clock("finding", created, incident.published_at, targets.get("finding", 0))
+    return out
+
+
+def weekly(weeks: list[dt.date], category: str | None) -> dict[str, Any]:
+    """Reported (by accused party) and confirmed (by attributed party) incidents per week."""
+    rows = WeekTally.objects.filter(week__gte=weeks[0], week__lte=weeks[-1], n__gt=0)
+    if category:
+        rows = rows.filter(category=category)
+    rows = rows.exclude(state__in=[State.MERGED, State.WITHDRAWN])
+    reported: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for week, party, n in (
+        rows.values("week", "accused")
+        .annotate(t=Sum("n"))
+        .values_list("week", "accused", "t")
+        .order_by()
+    ):
+        reported[party][week] = n
+    confirmed: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for week, party, n in (
+        rows.filter(determination=CONFIRMED, public=True)
+        .values("week", "attributed")
+        .annotate(t=Sum("n"))
+        .values_list("week", "attributed", "t")
+        .order_by()
+    ):
+        confirmed[party][week] = n
+    return {"reported": reported, "confirmed": confirmed}
+
+
+def dashboard(
+    viewer: Any, *, weeks: int = 26, category: str | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    now = now or timezone.now()
+    today = now.date()
+    scenario = Scenario.objects.get()
+    parties = list(
+        visible_to(viewer, Organisation).filter(kind=OrganisationKind.PARTY, retired=False)
+    )
+    names = {p.slug: p.name for p in parties}
+    mediator = is_mediator(viewer)
+    # Public figures first: what anyone may see.
+    published = visible_to(AnonymousUser(), Incident)
+    last = dict(
+        published.filter(determination=CONFIRMED, attributed_party__isnull=False)
+        .values("attributed_party")
+        .annotate(last=Max("occurred_at"))
+        .values_list("attributed_party", "last")
+        .order_by()
+    )
+    since_last = [
+        {
+            "party": p,
+            "last": last.get(p.slug),
+            "days": (today - last[p.slug].date()).days if p.slug in last else None,
+        }
+        for p in parties
+    ]
+    current = week_of(now)
+    week_list = [current - dt.timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+    series = weekly(week_list, category)
+    chart_series = []
+    table = []
+    for p in parties:
+        chart_series.append(
+            Series(
+                f"Reported against {p.name}",
+                [series["reported"][p.slug].get(w, 0) for w in week_list],
+            )
+        )
+    for p in parties:
+        chart_series.append(
+            Series(
+                f"Confirmed, {p.name}",
+                [series["confirmed"][p.slug].get(w, 0) for w in week_list],
+                kind="line",
+            )
+        )
+    for w in week_list:
+        table.append(
+            {
+                "week": w,
+                "reported": [series["reported"][p.slug].get(w, 0) for p in parties],
+                "confirmed": [series["confirmed"][p.slug].get(w, 0) for p in parties],
+            }
+        )
+    category_names = dict(Category.objects.values_list("slug", "name"))
+    category_name = category_names.get(category or "", "")
+    chart = weekly_chart(
+        week_list,
+        chart_series,
+        "Violations reported and confirmed per week"
+        + (f", {category_name}" if category_name else ""),
+    )
+    # Casualties by category (lower bounds as reported): the public counts published incidents.
+    cas = WeekTally.objects.exclude(state__in=[State.MERGED, State.WITHDRAWN])
+    if not mediator:
+        cas = cas.filter(public=True)
+    by_category = [
+        {
+            "category": c,
+            "name": category_names.get(c, c),
+            "n": n or 0,
+            "killed": k or 0,
+            "injured": i or 0,
+        }
+        for c, n, k, i in cas.values("category")
+        .annotate(n=Sum("n"), k=Sum("killed"), i=Sum("injured"))
+        .values_list("category", "n", "k", "i")
+        .order_by("category")
+    ]
+    # Each party's timeliness (a published statistic): replies on time and late; incidents
+    # opened to it whose reply window ran out with no reply.
+    on_time: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for party, late, n in (
+        Response.objects.values("party", "late")
+        .annotate(n=Count("pk"))
+        .values_list("party", "late", "n")
+        .order_by()
+    ):
+        on_time[party][1 if late else 0] += n
+    unanswered = dict(
+        Incident.objects.filter(
+            reply_due_at__lt=now, state__in=[State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
+        )
+        .exclude(responses__isnull=False)
+        .values("accused_party")
+        .annotate(n=Count("pk"))
+        .values_list("accused_party", "n")
+        .order_by()
+    )
+    timeliness = [
+        {
+            "party": p,
+            "on_time": on_time[p.slug][0],
+            "late": on_time[p.slug][1],
+            "unanswered": unanswered.get(p.slug, 0),
+        }
+        for p in parties
+    ]
+    body: dict[str, Any] = {
+        "now": now,
+        "scenario": scenario,
+        "days_since_ceasefire": (today - scenario.agreement_date).days,
+        "since_last": since_last,
+        "weeks": week_list,
+        "chart": chart,
+        "table": table,
+        "parties": parties,
+        "party_names": names,
+        "category": category,
+        "by_category": by_category,
+        "timeliness": timeliness,
+        "crossings": crossings_now(viewer, now),
+        "compliance": grid(months=2),
+        "mediator": mediator,
+    }
+    if mediator:
+        body |= _mechanism(viewer, scenario, now)
+    return body
+
+
+def _mechanism(viewer: Any, scenario: Scenario, now: dt.datetime) -> dict[str, Any]:
+    """The mechanism's own work: the queue with its clocks, reply windows closing, overdue
+    requests and measures."""
+    counts = dict(
+        WeekTally.objects.filter(state__in=WORKING)
+        .values("state")
+        .annotate(n=Sum("n"))
+        .values_list("state", "n")
+        .order_by()
+    )
+    oldest = list(
+        visible_to(viewer, Incident)
+        .filter(state__in=WORKING)
+        .select_related("category", "accused_party")
+        .order_by("created_at")[:15]
+    )
+    queue = [
+        {
+            "incident": i,
+            "age_hours": _hours(now - i.created_at),
+            "clocks": clocks(i, scenario.clocks, now),
+        }
+        for i in oldest
+    ]
+    closing = list(
+        visible_to(viewer, Incident)
+        .filter(
+            state=State.UNDER_VERIFICATION,
+            reply_due_at__gte=now,
+            reply_due_at__lt=now + dt.timedelta(hours=48),
+        )
+        .exclude(responses__isnull=False)
+        .select_related("accused_party")
+        .order_by("reply_due_at")[:20]
+    )
+    return {
+        "queue_counts": [(State(s).label, counts.get(s, 0)) for s in WORKING],
+        "queue": queue,
+        "closing": closing,
+        "overdue_requests": list(
+            visible_to(viewer, PartyRequest)
+            .filter(state=RequestState.OPEN, deadline__lt=now)
+            .select_related("to_party")
+            .order_by("deadline")[:20]
+        ),
+        "overdue_measures": list(
+            visible_to(viewer, Measure)
+            .filter(done_at__isnull=True, due__lt=now.date())
+            .select_related("party")
+            .order_by("due")[:20]
+        ),
+        "flagged": visible_to(viewer, Incident).filter(~Q(geo_flag=""), state__in=WORKING).count(),
+    }
