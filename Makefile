@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt bench bench-evidence openapi clean
+.PHONY: demo test check fmt bench bench-evidence bench-map openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(VENV)/.dev
 ## bench-evidence: a 1 GiB upload through `truceline serve`, memory watched; writes docs/performance.md
 bench-evidence: $(VENV)/.dev
 	$(BIN)/truceline bench evidence --write docs/performance.md
+
+## bench-map: the map's data and the dashboard at 1,000,000 incidents, SQLite then PostgreSQL; writes docs/performance.md
+bench-map: $(VENV)/.dev
+	scripts/bench-map $(BENCH_ARGS)
 
 ## openapi: write the committed OpenAPI document (CI diffs it)
 openapi: $(VENV)/.runtime

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -48,11 +49,9 @@ def _fresh_database_url(tmp: Path) -> tuple[str, str | None]:
     return base.rsplit("/", 1)[0] + f"/{name}", name
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """The product served from a fresh demo database: its address, and the environment
-    that reaches the same database (for commands run beside the server)."""
-    tmp = tmp_path_factory.mktemp("live")
+@contextlib.contextmanager
+def _serve(tmp: Path, *demo_args: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """`truceline demo --no-serve DEMO_ARGS` on a fresh database, then `truceline serve`."""
     url, dropname = _fresh_database_url(tmp)
     env = dict(
         os.environ,
@@ -63,7 +62,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         TRUCELINE_CHECKPOINT_ENTRIES="1",  # receipts complete at once
     )
     truceline = [sys.executable, "-m", "truceline"]
-    subprocess.run([*truceline, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*truceline, "demo", "--no-serve", *demo_args], env=env, check=True, capture_output=True
+    )
     port = _free_port()
     server = subprocess.Popen(
         [*truceline, "serve", "--port", str(port), "--workers", "2"],
@@ -91,6 +92,21 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
 
             with psycopg.connect(os.environ["TRUCELINE_DATABASE_URL"], autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE "{dropname}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The product served from a fresh demo database with no synthetic incidents (the stories
+    file their own): its address, and the environment that reaches the same database."""
+    with _serve(tmp_path_factory.mktemp("live"), "--incidents", "0") as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The product as `make demo` shows it: with synthetic incidents."""
+    with _serve(tmp_path_factory.mktemp("demo"), "--incidents", "400") as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

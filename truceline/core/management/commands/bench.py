@@ -9,12 +9,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 class Command(BaseCommand):
     help = (
         "Benchmarks on a scratch database: `bench ledger` appends, proves and verifies at "
-        "--entries (default 1,000,000); --write FILE puts the table in FILE between its "
-        "bench markers."
+        "--entries (default 1,000,000); `bench evidence` uploads --size bytes; `bench map` "
+        "times the map's data and the dashboard at --incidents (default 1,000,000); --write "
+        "FILE puts the table in FILE between its bench markers."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["ledger", "evidence"])
+        parser.add_argument("target", choices=["ledger", "evidence", "map"])
+        parser.add_argument("--incidents", type=int, default=1_000_000, help="map: at least")
+        parser.add_argument("--repeat", type=int, default=30, help="map: requests per figure")
         parser.add_argument("--size", type=int, default=1 << 30, help="evidence: upload bytes")
         parser.add_argument("--entries", type=int, default=1_000_000)
         parser.add_argument("--appends", type=int, default=300)
@@ -30,6 +33,9 @@ class Command(BaseCommand):
 
         if options["target"] == "evidence":
             self._evidence(options, progress)
+            return
+        if options["target"] == "map":
+            self._map(options, progress)
             return
         try:
             results = bench.run(
@@ -73,6 +79,30 @@ class Command(BaseCommand):
             *(f"| {a} | {b} | {c} |" for a, b, c in lines),
         ]
         self._write("evidence", "\n".join(table), options["write"])
+
+    def _map(self, options: dict[str, Any], progress: Any) -> None:
+        from django.db import connection
+
+        from truceline.dashboards import bench as map_bench
+        from truceline.ledger import bench
+
+        try:
+            lines = map_bench.run(options["incidents"], options["repeat"], progress)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        vendor = connection.vendor
+        table = [
+            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
+            f"Command: `make bench-map` (`truceline bench map --incidents {options['incidents']} "
+            f"--repeat {options['repeat']}` on a scratch {vendor} database"
+            + (", PostgreSQL started by the make target" if vendor == "postgresql" else "")
+            + ").",
+            "",
+            "| request, viewer | time | note |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
+        ]
+        self._write(f"map-{vendor}", "\n".join(table), options["write"])
 
     def _write(self, name: str, text: str, path: Path | None) -> None:
         self.stdout.write(text)

@@ -81,7 +81,7 @@
           }));
         }
       });
-      say(body.total + " incidents in " + body.clusters.length + " places" +
+      say(body.total + " incidents in view, in " + body.clusters.length + " places" +
         (body.rounded_to_km ? "; places are grid squares, not exact points" : "") + ". Zoom in to see each incident.");
     } else {
       empty.hidden = body.points.length > 0;
