@@ -99,9 +99,73 @@ def indicators(commitment: Commitment, party: str, period: str) -> list[Indicato
                 ]
             value = f"{len(done)} of {len(asked)}" if asked else "0 of 0"
             out.append(Indicator(slug, name, value, [r.id for r in done]))
+        elif slug == "replies-on-time":
+            opened, on_time = _replies(party, start, end)
+            value = f"{len(on_time)} of {len(opened)}" if opened else "0 of 0"
+            out.append(Indicator(slug, name, value, on_time))
+        elif slug == "crossings-open":
+            out.append(Indicator(slug, name, _crossings_open(start, end)))
         else:
             out.append(Indicator(slug, name, None))
     return out
+
+
+def _replies(party: str, start: Any, end: Any) -> tuple[list[str], list[str]]:
+    """Incidents opened to the party in the period whose reply window has closed, and those of
+    them it answered within the window."""
+    from django.utils import timezone
+
+    from truceline.incidents.models import Incident
+
+    opened = Incident.objects.filter(
+        accused_party_id=party,
+        opened_at__gte=start,
+        opened_at__lt=end,
+        reply_due_at__lt=timezone.now(),
+    ).prefetch_related("responses")
+    ids, on_time = [], []
+    for incident in opened:
+        ids.append(incident.id)
+        if any(r.party_id == party and not r.late for r in incident.responses.all()):
+            on_time.append(incident.id)
+    return ids, on_time
+
+
+def _crossings_open(start: Any, end: Any) -> str:
+    """Crossings open (to anyone) on an average day of the period, of all crossings, from the
+    monitors' status records; days after today are not counted."""
+    from django.utils import timezone
+
+    from truceline.geo.models import CrossingChange, CrossingState
+    from truceline.scenario.models import Place, PlaceKind
+
+    end = min(end, timezone.now())
+    if end <= start:
+        return "—"
+    crossings = list(
+        Place.objects.filter(kind=PlaceKind.CROSSING, retired=False).values_list("pk", flat=True)
+    )
+    days = max(1, round((end - start).total_seconds() / 86400))
+    open_days = 0.0
+    for crossing in crossings:
+        changes = list(
+            CrossingChange.objects.filter(crossing_id=crossing, since__lt=end).order_by(
+                "since", "recorded_at"
+            )
+        )
+        status, at = None, start
+        for change in changes:
+            if change.since > at:
+                open_days += (
+                    (change.since - at).total_seconds() / 86400
+                    if status == CrossingState.OPEN
+                    else 0
+                )
+                at = change.since
+            status = change.status
+        if status == CrossingState.OPEN:
+            open_days += (end - at).total_seconds() / 86400
+    return f"{open_days / days:.1f} of {len(crossings)}"
 
 
 def grid(months: int = 3) -> dict[str, Any]:

@@ -161,7 +161,7 @@ def incidents_list(request: HttpRequest, filters: Query[IncidentFilters]) -> dic
     if filters.party:
         qs = qs.filter(accused_party_id=filters.party)
     if filters.sector:
-        qs = qs.filter(reports__place__sector_id=filters.sector).distinct()
+        qs = qs.filter(sector_id=filters.sector)  # derived from where it happened
     if filters.from_:
         qs = qs.filter(occurred_at__date__gte=filters.from_)
     if filters.to:

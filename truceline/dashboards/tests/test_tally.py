@@ -88,3 +88,16 @@ def test_the_upgrade_fills_what_older_databases_lack(api) -> None:  # type: igno
     assert after == before
     assert Report.objects.get().sector_id == "khyber"
     assert tally.differences() == [] and WeekTally.objects.count() == 1
+
+
+def test_the_tally_command(api, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    _file(api)
+    call_command("tally", "check")
+    assert "equal" in capsys.readouterr().out
+    CellTally.objects.update(n=5)
+    with pytest.raises(CommandError, match="1 counts differ"):
+        call_command("tally", "check")
+    call_command("tally", "rebuild")
+    call_command("tally", "check")

@@ -81,3 +81,42 @@ def test_a_status_is_proposed_with_reasons_and_confirmed_once(people, login) -> 
         .status_code
         == 409
     )
+
+
+def test_crossings_open_per_day_from_the_monitors_records(people) -> None:  # type: ignore[no-untyped-def]
+    from truceline.geo.services import crossing_status_record
+    from truceline.scenario.models import Place
+
+    utc = dt.UTC
+    torkham = Place.objects.get(pk="torkham")
+    record = dict(actor=people["qa-monitor"], crossing=torkham, source="Monitors' visit")
+    crossing_status_record(
+        **record, status="closed", audiences=[], since=dt.datetime(2025, 10, 12, tzinfo=utc)
+    )
+    crossing_status_record(
+        **record, status="open", audiences=["trade"], since=dt.datetime(2025, 11, 16, tzinfo=utc)
+    )
+    crossings = Commitment.objects.get(pk="crossings-reopened")
+    value = {i.slug: i.value for i in indicators(crossings, "pakistan", "2025-11")}[
+        "crossings-open"
+    ]
+    total = Place.objects.filter(kind="crossing", retired=False).count()
+    assert value == f"0.5 of {total}"  # Torkham open 15 of November's 30 days, the rest never
+
+
+def test_replies_on_time_count_answers_within_the_window(api) -> None:  # type: ignore[no-untyped-def]
+    import time_machine
+
+    from tests.api.test_story import REPORT
+
+    with time_machine.travel(dt.datetime(2025, 11, 3, 8, tzinfo=dt.UTC), tick=True):
+        ids = []
+        for _ in range(2):
+            incident = api.post("/reports", REPORT, as_="pk-liaison")[1]["incident"]["id"]
+            api.post(f"/incidents/{incident}/triage", {"admissible": True}, as_="qa-monitor")
+            assert api.post(f"/incidents/{incident}/open", as_="qa-monitor")[0] == 200
+            ids.append(incident)
+        api.post(f"/incidents/{ids[0]}/responses", {"text": "Not us."}, as_="af-liaison")
+    fire = Commitment.objects.get(pk="no-cross-border-fire")
+    found = {i.slug: i for i in indicators(fire, "afghanistan", "2025-11")}["replies-on-time"]
+    assert (found.value, found.records) == ("1 of 2", [ids[0]])
