@@ -105,3 +105,27 @@ def test_the_public_sees_published_findings_at_rounded_places(demo_page) -> None
     assert {p["state"] for p in data["points"]} == {"published"}
     assert all(round_point(p["lat"], p["lon"], 10) == (p["lat"], p["lon"]) for p in data["points"])
     check_accessibility(page)
+
+
+def test_the_report_form_suggests_places_and_names_the_nearest(page) -> None:  # type: ignore[no-untyped-def]
+    _sign_in(page, "pk-liaison")
+    page.goto("/reports/new/")
+    page.get_by_label("Type a place name").fill("طورخم")  # Torkham, in Urdu
+    suggestion = page.locator("#place-suggestions button").first
+    suggestion.wait_for()
+    assert suggestion.inner_text().startswith("Torkham")
+    suggestion.click()
+    assert page.locator("#id_lat").input_value().startswith("34.10")
+    page.wait_for_function(
+        "document.getElementById('place-nearest').textContent.includes('Torkham')"
+    )
+    assert "km from the border" in page.locator("#place-nearest").inner_text()
+    # The map to pick on loads only when asked for (a slow link pays for it only then).
+    page.get_by_role("button", name="Pick the point on a map").click()
+    page.locator("#pick-map path.border").wait_for(state="attached")
+    box = page.locator("#pick-map").bounding_box()
+    before = page.locator("#id_lon").input_value()
+    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 60)
+    page.wait_for_function(f"document.getElementById('id_lon').value !== '{before}'")
+    assert float(page.locator("#id_lon").input_value()) > float(before)  # east of Torkham
+    check_accessibility(page)

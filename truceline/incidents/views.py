@@ -29,6 +29,7 @@ from truceline.findings import services as findings
 from truceline.findings.models import Finding, FindingStatus, Reconsideration
 from truceline.followup.models import MeasureKind
 from truceline.followup.selectors import measures_for
+from truceline.geo.selectors import location_out
 from truceline.incidents import services
 from truceline.incidents.api import question_out, response_out
 from truceline.incidents.forms import FindingForm, ReportForm
@@ -214,6 +215,7 @@ def _detail(
     questions = visible_to(user, Question).filter(incident=incident).select_related("party")
     context = {
         "incident": incident,
+        "where": location_out(incident, request.user),
         "reports": reports,
         "responses": [
             response_out(r, user)
