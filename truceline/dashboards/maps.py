@@ -17,9 +17,10 @@ from functools import cache
 from typing import Any
 
 import shapely
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Substr
 
-from truceline.dashboards.models import CellTally
+from truceline.dashboards.models import CellTally, CellTotal
 from truceline.dashboards.tally import week_of
 from truceline.geo import grid
 from truceline.geo.derive import _border
@@ -116,29 +117,53 @@ def _split_weeks(
     return (first_whole, last_whole), edges
 
 
+def _tally_rows(viewer: Any, f: MapFilter, whole: tuple[dt.date, dt.date]) -> QuerySet[Any]:
+    """The visible count rows for the whole weeks: the all-time table when no date is set."""
+    if whole == (dt.date.min, dt.date.max):
+        return visible_to(viewer, CellTotal).filter(f.tally_q(), n__gt=0)
+    return visible_to(viewer, CellTally).filter(
+        f.tally_q(), n__gt=0, week__gte=whole[0], week__lte=whole[1]
+    )
+
+
+def _grouped(viewer: Any, f: MapFilter, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """(*by, n, sum of lat, sum of lon) over the filter's dates: whole weeks from the tallies,
+    the days at either end from the incidents, both grouped by the database."""
+    whole, edges = _split_weeks(MapFilter(**{**f.__dict__, "bbox": None}))
+    out: list[tuple[Any, ...]] = []
+    if whole is not None:
+        out += list(
+            _tally_rows(viewer, f, whole)
+            .values(*by)
+            .annotate(total=Sum("n"), lat=Sum("sum_lat"), lon=Sum("sum_lon"))
+            .values_list(*by, "total", "lat", "lon")
+            .order_by()
+        )
+    names = {"cell": "cell4", "sector": "sector_or", "state": "state"}
+    for start, end in edges:
+        part = MapFilter(**{**f.__dict__, "date_from": start, "date_to": end, "bbox": None})
+        out += list(
+            visible_to(viewer, Incident)
+            .filter(part.incident_q(), lat__isnull=False)
+            .annotate(
+                cell4=Substr("cell", 1, grid.TALLY_PRECISION),
+                sector_or=Coalesce("sector_id", Value("")),
+            )
+            .values(*(names[b] for b in by))
+            .annotate(total=Count("pk"), slat=Sum("lat"), slon=Sum("lon"))
+            .values_list(*(names[b] for b in by), "total", "slat", "slon")
+            .order_by()
+        )
+    return out
+
+
 def clusters(viewer: Any, f: MapFilter, precision: int) -> list[Cluster]:
     """Counts per cell of ``precision`` characters (at most the tally's four)."""
     precision = min(precision, grid.TALLY_PRECISION)
     out: dict[str, Cluster] = {}
-    whole, edges = _split_weeks(f)
-    if whole is not None:
-        rows: QuerySet[Any] = visible_to(viewer, CellTally).filter(f.tally_q(), n__gt=0)
-        if whole != (dt.date.min, dt.date.max):
-            rows = rows.filter(week__gte=whole[0], week__lte=whole[1])
-        for cell, state, n, slat, slon in (
-            rows.values("cell", "state")
-            .annotate(total=Sum("n"), lat=Sum("sum_lat"), lon=Sum("sum_lon"))
-            .values_list("cell", "state", "total", "lat", "lon")
-            .order_by()
-        ):
-            key = cell[:precision]
-            out.setdefault(key, Cluster(key)).add(state, n, slat, slon)
-    for start, end in edges:
-        part = MapFilter(**{**f.__dict__, "date_from": start, "date_to": end, "bbox": None})
-        rows = visible_to(viewer, Incident).filter(part.incident_q(), lat__isnull=False)
-        for cell, state, lat, lon in rows.values_list("cell", "state", "lat", "lon").order_by():
-            key = cell[:precision]
-            out.setdefault(key, Cluster(key)).add(state, 1, lat or 0.0, lon or 0.0)
+    for cell, state, n, slat, slon in _grouped(viewer, f, ("cell", "state")):
+        key = cell[:precision]
+        out.setdefault(key, Cluster(key)).add(state, n, slat or 0.0, slon or 0.0)
     found = list(out.values())
     if f.bbox:
         found = [c for c in found if _overlaps(grid.bounds(c.cell), f.bbox)]
@@ -248,26 +273,6 @@ def outlines() -> str:
 def sector_summary(viewer: Any, f: MapFilter) -> list[dict[str, Any]]:
     """The map's table: counts per sector and state, for those who cannot use the map."""
     table: dict[str, dict[str, int]] = defaultdict(dict)
-    whole, edges = _split_weeks(MapFilter(**{**f.__dict__, "bbox": None}))
-    if whole is not None:
-        rows: QuerySet[Any] = visible_to(viewer, CellTally).filter(f.tally_q(), n__gt=0)
-        if whole != (dt.date.min, dt.date.max):
-            rows = rows.filter(week__gte=whole[0], week__lte=whole[1])
-        for sector, state, n in (
-            rows.values("sector", "state")
-            .annotate(total=Sum("n"))
-            .values_list("sector", "state", "total")
-            .order_by()
-        ):
-            table[sector][state] = table[sector].get(state, 0) + n
-    for start, end in edges:
-        part = MapFilter(**{**f.__dict__, "date_from": start, "date_to": end, "bbox": None})
-        for sector, state in (
-            visible_to(viewer, Incident)
-            .filter(part.incident_q(), lat__isnull=False)
-            .values_list("sector_id", "state")
-            .order_by()
-        ):
-            key = sector or ""
-            table[key][state] = table[key].get(state, 0) + 1
+    for sector, state, n, _lat, _lon in _grouped(viewer, f, ("sector", "state")):
+        table[sector][state] = table[sector].get(state, 0) + n
     return [{"sector": s, "states": st, "n": sum(st.values())} for s, st in sorted(table.items())]

@@ -18,8 +18,10 @@ WEEK_DIMS = (
     "state",
     "public",
     "filers",
+    "flagged",
 )
 CELL_DIMS = ("week", "cell", "sector", "category", "accused", "state", "public", "filers")
+TOTAL_DIMS = CELL_DIMS[1:]  # the same without the week: the map's default, all-time view
 
 
 class WeekTally(models.Model):
@@ -33,6 +35,7 @@ class WeekTally(models.Model):
     state = models.CharField(max_length=24)
     public = models.BooleanField()
     filers = models.CharField(max_length=200)
+    flagged = models.BooleanField(help_text="the monitors should check its place")
     n = models.BigIntegerField(default=0)
     killed = models.BigIntegerField(default=0)
     injured = models.BigIntegerField(default=0)
@@ -65,3 +68,24 @@ class CellTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.cell}: {self.n}"
+
+
+class CellTotal(models.Model):
+    """Incidents per grid cell over all time: the map's default view in one small scan."""
+
+    cell = models.CharField(max_length=4)
+    sector = models.CharField(max_length=60, blank=True)
+    category = models.CharField(max_length=60)
+    accused = models.CharField(max_length=60)
+    state = models.CharField(max_length=24)
+    public = models.BooleanField()
+    filers = models.CharField(max_length=200)
+    n = models.BigIntegerField(default=0)
+    sum_lat = models.FloatField(default=0)
+    sum_lon = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=TOTAL_DIMS, name="celltotal_key")]
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.n}"

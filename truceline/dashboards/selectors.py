@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from truceline.dashboards.models import WeekTally
@@ -26,6 +26,7 @@ from truceline.scenario.models import Category, Organisation, OrganisationKind, 
 
 WORKING = (State.RECEIVED, State.TRIAGED, State.UNDER_VERIFICATION, State.FINDING_DRAFTED)
 CONFIRMED = Determination.CONFIRMED
+TIMELINESS_WINDOW = dt.timedelta(days=90)  # each party's timeliness: the last three months
 
 
 def _hours(delta: dt.timedelta) -> float:
@@ -102,13 +103,16 @@ def dashboard(
     mediator = is_mediator(viewer)
     # Public figures first: what anyone may see.
     published = visible_to(AnonymousUser(), Incident)
-    last = dict(
-        published.filter(determination=CONFIRMED, attributed_party__isnull=False)
-        .values("attributed_party")
-        .annotate(last=Max("occurred_at"))
-        .values_list("attributed_party", "last")
-        .order_by()
-    )
+    last = {}
+    for p in parties:  # the newest by the (attributed party, determination, occurred) index
+        found = (
+            published.filter(attributed_party=p, determination=CONFIRMED)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        if found is not None:
+            last[p.slug] = found
     since_last = [
         {
             "party": p,
@@ -174,22 +178,26 @@ def dashboard(
     # opened to it whose reply window ran out with no reply.
     on_time: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for party, late, n in (
-        Response.objects.values("party", "late")
+        Response.objects.filter(submitted_at__gte=now - TIMELINESS_WINDOW)
+        .values("party", "late")
         .annotate(n=Count("pk"))
         .values_list("party", "late", "n")
         .order_by()
     ):
         on_time[party][1 if late else 0] += n
-    unanswered = dict(
-        Incident.objects.filter(
-            reply_due_at__lt=now, state__in=[State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
+    # Reply windows that ran out in the window, less those the party answered (from the
+    # replies' side: far fewer than incidents).
+    window = {"reply_due_at__gte": now - TIMELINESS_WINDOW, "reply_due_at__lt": now}
+    unanswered = {}
+    for p in parties:
+        due = Incident.objects.filter(accused_party=p, **window).count()
+        replied = (
+            Response.objects.filter(party=p, **{f"incident__{k}": v for k, v in window.items()})
+            .values("incident_id")
+            .distinct()
+            .count()
         )
-        .exclude(responses__isnull=False)
-        .values("accused_party")
-        .annotate(n=Count("pk"))
-        .values_list("accused_party", "n")
-        .order_by()
-    )
+        unanswered[p.slug] = due - replied
     timeliness = [
         {
             "party": p,
@@ -231,12 +239,10 @@ def _mechanism(viewer: Any, scenario: Scenario, now: dt.datetime) -> dict[str, A
         .values_list("state", "n")
         .order_by()
     )
-    oldest = list(
-        visible_to(viewer, Incident)
-        .filter(state__in=WORKING)
-        .select_related("category", "accused_party")
-        .order_by("created_at")[:15]
-    )
+    oldest: list[Incident] = []
+    for state in WORKING:  # one short index range per state, merged
+        oldest += visible_to(viewer, Incident).filter(state=state).order_by("created_at")[:15]
+    oldest = sorted(oldest, key=lambda i: i.created_at)[:15]
     queue = [
         {
             "incident": i,
@@ -272,5 +278,8 @@ def _mechanism(viewer: Any, scenario: Scenario, now: dt.datetime) -> dict[str, A
             .select_related("party")
             .order_by("due")[:20]
         ),
-        "flagged": visible_to(viewer, Incident).filter(~Q(geo_flag=""), state__in=WORKING).count(),
+        "flagged": WeekTally.objects.filter(flagged=True, state__in=WORKING).aggregate(n=Sum("n"))[
+            "n"
+        ]
+        or 0,
     }

@@ -3,8 +3,8 @@
 When an incident is saved, what it counted as before (read from the database just before the
 write) and what it counts as after (read just after) are compared; a change moves one count from
 the old rows to the new, in the saving transaction, with atomic upserts — so concurrent writers
-never lose a count. Bulk loads (the synthetic
-data generator) skip the signals and call ``rebuild``.
+never lose a count. Bulk loads (the synthetic data generator, the upgrade migration) skip the
+signals and call ``rebuild``; ``differences`` compares every table with the incidents.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,13 +21,19 @@ from django.db.models.functions import Coalesce, Substr, TruncWeek
 from django.db.models.signals import post_save, pre_save
 
 from truceline.core.bulk import insert_rows
-from truceline.dashboards.models import CELL_DIMS, WEEK_DIMS, CellTally, WeekTally
+from truceline.dashboards.models import (
+    CELL_DIMS,
+    TOTAL_DIMS,
+    WEEK_DIMS,
+    CellTally,
+    CellTotal,
+    WeekTally,
+)
 from truceline.geo.grid import TALLY_PRECISION
 from truceline.incidents.models import Incident
 
-WeekKey = tuple[Any, ...]
-CellKey = tuple[Any, ...]
-# Columns of Incident a key is made of, as values() names them.
+Key = tuple[Any, ...]
+# Columns of Incident the keys are made of, as values() names them.
 SOURCE = (
     "occurred_at",
     "category_id",
@@ -36,6 +43,7 @@ SOURCE = (
     "state",
     "published_at",
     "filers",
+    "geo_flag",
     "cell",
     "sector_id",
     "lat",
@@ -45,76 +53,82 @@ SOURCE = (
 )
 
 
+@dataclass(frozen=True)
+class Table:
+    model: Any
+    dims: tuple[str, ...]
+    sums: tuple[str, ...]  # counted with n, from the incident's own columns
+    located: bool  # only incidents with a place count here
+
+
+TABLES = (
+    Table(WeekTally, WEEK_DIMS, ("killed", "injured"), located=False),
+    Table(CellTally, CELL_DIMS, ("lat", "lon"), located=True),
+    Table(CellTotal, TOTAL_DIMS, ("lat", "lon"), located=True),
+)
+SUM_COLUMNS = {"killed": "killed", "injured": "injured", "lat": "sum_lat", "lon": "sum_lon"}
+
+
 def week_of(when: dt.datetime) -> dt.date:
     day = when.astimezone(dt.UTC).date()
     return day - dt.timedelta(days=day.weekday())
 
 
-def keys(row: dict[str, Any]) -> tuple[WeekKey, CellKey | None]:
-    week = week_of(row["occurred_at"])
-    public = row["published_at"] is not None
-    week_key = (
-        week,
-        row["category_id"],
-        row["accused_party_id"],
-        row["attributed_party_id"] or "",
-        row["determination"],
-        row["state"],
-        public,
-        row["filers"],
-    )
-    cell_key = None
-    if row["cell"] and row["lat"] is not None:
-        cell_key = (
-            week,
-            row["cell"][:TALLY_PRECISION],
-            row["sector_id"] or "",
-            row["category_id"],
-            row["accused_party_id"],
-            row["state"],
-            public,
-            row["filers"],
-        )
-    return week_key, cell_key
+def _dims(row: dict[str, Any]) -> dict[str, Any]:
+    """Every dimension any table splits by, from one incident's columns."""
+    return {
+        "week": week_of(row["occurred_at"]),
+        "category": row["category_id"],
+        "accused": row["accused_party_id"],
+        "attributed": row["attributed_party_id"] or "",
+        "determination": row["determination"],
+        "state": row["state"],
+        "public": row["published_at"] is not None,
+        "filers": row["filers"],
+        "flagged": bool(row["geo_flag"]),
+        "cell": (row["cell"] or "")[:TALLY_PRECISION],
+        "sector": row["sector_id"] or "",
+    }
 
 
-def _state(pk: str) -> tuple[Any, ...] | None:
-    """What the incident counts as, read from the database (None: not there)."""
-    row = Incident.objects.filter(pk=pk).values(*SOURCE).first()
-    if row is None:
-        return None
-    week_key, cell_key = keys(row)
-    return week_key, cell_key, row["killed"], row["injured"], row["lat"], row["lon"]
+def keys(row: dict[str, Any]) -> list[Key | None]:
+    """The key the incident counts under in each table (None: it does not count there)."""
+    dims = _dims(row)
+    located = bool(row["cell"]) and row["lat"] is not None
+    return [tuple(dims[d] for d in t.dims) if located or not t.located else None for t in TABLES]
 
 
-def _upsert(table: str, dims: tuple[str, ...], key: tuple[Any, ...], sums: dict[str, Any]) -> None:
-    cols = list(dims) + list(sums)
+def _sums(row: dict[str, Any], table: Table) -> list[Any]:
+    return [row[s] for s in table.sums]
+
+
+def _state(pk: str) -> dict[str, Any] | None:
+    """The incident's counting columns, read from the database (None: not there)."""
+    return Incident.objects.filter(pk=pk).values(*SOURCE).first()
+
+
+def _upsert(table: Table, key: Key, sign: int, sums: list[Any]) -> None:
+    name = table.model._meta.db_table
+    measures = {
+        "n": sign,
+        **{SUM_COLUMNS[s]: sign * v for s, v in zip(table.sums, sums, strict=True)},
+    }
+    cols = list(table.dims) + list(measures)
     marks = ", ".join(["%s"] * len(cols))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
+    updates = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in measures)
     # Table and column names come from the models above, never from input.
     sql = (
-        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks}) "  # noqa: S608
-        f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+        f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(table.dims)}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*key, *sums.values()])
+        cursor.execute(sql, [*key, *measures.values()])
 
 
-def _apply(state: tuple[Any, ...], sign: int) -> None:
-    week_key, cell_key, killed, injured, lat, lon = state
-    _upsert(
-        WeekTally._meta.db_table,
-        WEEK_DIMS,
-        week_key,
-        {"n": sign, "killed": sign * killed, "injured": sign * injured},
-    )
-    if cell_key is not None:
-        _upsert(
-            CellTally._meta.db_table,
-            CELL_DIMS,
-            cell_key,
-            {"n": sign, "sum_lat": sign * lat, "sum_lon": sign * lon},
-        )
+def _apply(row: dict[str, Any], sign: int) -> None:
+    for table, key in zip(TABLES, keys(row), strict=True):
+        if key is not None:
+            _upsert(table, key, sign, _sums(row, table))
 
 
 def _before(sender: type, instance: Incident, raw: bool = False, **kwargs: Any) -> None:
@@ -141,116 +155,87 @@ def connect() -> None:
     post_save.connect(_after, sender=Incident, dispatch_uid="tally-after")
 
 
-def computed(
-    rows: Iterable[dict[str, Any]] | None = None,
-) -> tuple[dict[WeekKey, list[Any]], dict[CellKey, list[Any]]]:
-    """The tallies as they should be, from the incidents themselves."""
+def computed(rows: Iterable[dict[str, Any]] | None = None) -> list[dict[Key, list[Any]]]:
+    """Each table as it should be, counted in Python from the incidents themselves."""
     if rows is None:
         rows = Incident.objects.values(*SOURCE).order_by().iterator(chunk_size=20_000)
-    weeks: dict[WeekKey, list[Any]] = defaultdict(lambda: [0, 0, 0])
-    cells: dict[CellKey, list[Any]] = defaultdict(lambda: [0, 0.0, 0.0])
+    out: list[dict[Key, list[Any]]] = [defaultdict(lambda: [0, 0, 0]) for _ in TABLES]
     for row in rows:
-        week_key, cell_key = keys(row)
-        w = weeks[week_key]
-        w[0] += 1
-        w[1] += row["killed"]
-        w[2] += row["injured"]
-        if cell_key is not None:
-            c = cells[cell_key]
-            c[0] += 1
-            c[1] += row["lat"]
-            c[2] += row["lon"]
-    return dict(weeks), dict(cells)
+        for table, counts, key in zip(TABLES, out, keys(row), strict=True):
+            if key is not None:
+                entry = counts[key]
+                entry[0] += 1
+                for i, value in enumerate(_sums(row, table), start=1):
+                    entry[i] += value
+    return [dict(c) for c in out]
 
 
-def stored() -> tuple[dict[WeekKey, list[Any]], dict[CellKey, list[Any]]]:
-    weeks = {
-        tuple(r[:-3]): [r[-3], r[-2], r[-1]]
-        for r in WeekTally.objects.filter(n__gt=0).values_list(*WEEK_DIMS, "n", "killed", "injured")
-    }
-    cells = {
-        tuple(r[:-3]): [r[-3], r[-2], r[-1]]
-        for r in CellTally.objects.filter(n__gt=0).values_list(
-            *CELL_DIMS, "n", "sum_lat", "sum_lon"
-        )
-    }
-    return weeks, cells
-
-
-def differences() -> list[str]:
-    """Every key on which the stored tallies and the incidents disagree (empty: all equal)."""
-    want_w, want_c = computed()
-    have_w, have_c = stored()
+def stored() -> list[dict[Key, list[Any]]]:
     out = []
-    for name, want, have in (("week", want_w, have_w), ("cell", want_c, have_c)):
-        for key in sorted(set(want) | set(have), key=repr):
-            a, b = want.get(key), have.get(key)
-            if (
-                a is None
-                or b is None
-                or a[0] != b[0]
-                or any(
-                    abs(x - y) > 1e-6 * max(1, abs(x)) for x, y in zip(a[1:], b[1:], strict=True)
-                )
-            ):
-                out.append(f"{name} {key}: incidents say {a}, tally says {b}")
+    for table in TABLES:
+        measures = ["n", *(SUM_COLUMNS[s] for s in table.sums)]
+        rows = table.model.objects.filter(n__gt=0).values_list(*table.dims, *measures)
+        out.append({tuple(r[: len(table.dims)]): list(r[len(table.dims) :]) for r in rows})
     return out
 
 
-def _aggregated(source: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Both tallies' rows, grouped by the database (weeks in UTC, Monday first)."""
-    base = source.objects.order_by().annotate(
+def _differs(a: list[Any] | None, b: list[Any] | None) -> bool:
+    if a is None or b is None or a[0] != b[0]:
+        return True
+    return any(abs(x - y) > 1e-6 * max(1, abs(x)) for x, y in zip(a[1:], b[1:], strict=True))
+
+
+def differences() -> list[str]:
+    """Every key on which a stored tally and the incidents disagree (empty: all equal)."""
+    out = []
+    for table, want, have in zip(TABLES, computed(), stored(), strict=True):
+        for key in sorted(set(want) | set(have), key=repr):
+            a, b = want.get(key), have.get(key)
+            if _differs(a, b):
+                out.append(f"{table.model.__name__} {key}: incidents say {a}, tally says {b}")
+    return out
+
+
+def _aggregated(source: Any, table: Table) -> list[tuple[Any, ...]]:
+    """One table's rows, grouped by the database (weeks in UTC, Monday first)."""
+    qs = source.objects.order_by().annotate(
         week=TruncWeek("occurred_at", tzinfo=dt.UTC),
         public=ExpressionWrapper(Q(published_at__isnull=False), output_field=BooleanField()),
+        flagged=ExpressionWrapper(~Q(geo_flag=""), output_field=BooleanField()),
+        attributed=Coalesce("attributed_party_id", Value("")),
+        cell4=Substr("cell", 1, TALLY_PRECISION),
+        sector_or=Coalesce("sector_id", Value("")),
     )
-    weeks = (
-        base.annotate(attributed=Coalesce("attributed_party_id", Value("")))
-        .values_list(
-            "week",
-            "category_id",
-            "accused_party_id",
-            "attributed",
-            "determination",
-            "state",
-            "public",
-            "filers",
-        )
-        .annotate(Count("pk"), Sum("killed"), Sum("injured"))
+    if table.located:
+        qs = qs.filter(lat__isnull=False).exclude(cell="")
+    names = {
+        "category": "category_id",
+        "accused": "accused_party_id",
+        "cell": "cell4",
+        "sector": "sector_or",
+    }
+    rows = qs.values_list(*(names.get(d, d) for d in table.dims)).annotate(
+        Count("pk"), *(Sum(s) for s in table.sums)
     )
-    cells = (
-        base.filter(lat__isnull=False)
-        .exclude(cell="")
-        .annotate(
-            cell4=Substr("cell", 1, TALLY_PRECISION), sector_or=Coalesce("sector_id", Value(""))
-        )
-        .values_list(
-            "week",
-            "cell4",
-            "sector_or",
-            "category_id",
-            "accused_party_id",
-            "state",
-            "public",
-            "filers",
-        )
-        .annotate(Count("pk"), Sum("lat"), Sum("lon"))
-    )
-
-    def day(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        week = row[0].date() if isinstance(row[0], dt.datetime) else row[0]
-        return (week, *row[1:])
-
-    return [day(r) for r in weeks], [day(r) for r in cells]
+    if "week" not in table.dims:
+        return list(rows)
+    i = table.dims.index("week")
+    return [
+        (*r[:i], r[i].date() if isinstance(r[i], dt.datetime) else r[i], *r[i + 1 :]) for r in rows
+    ]
 
 
-def rebuild(models: tuple[Any, Any, Any] | None = None) -> int:
+def rebuild(models: tuple[Any, ...] | None = None) -> int:
     """Recount everything from the incidents; returns the number of incidents counted.
-    ``models`` (incident, week tally, cell tally) lets a migration pass its historical ones."""
-    source, week_model, cell_model = models or (Incident, WeekTally, CellTally)
-    weeks, cells = _aggregated(source)
+    ``models`` (incident, then one model per table) lets a migration pass its historical ones."""
+    source, *targets = models or (Incident, *(t.model for t in TABLES))
+    counted = 0
     with transaction.atomic():
-        week_model.objects.all().delete()
-        cell_model.objects.all().delete()
-        insert_rows(week_model, [*WEEK_DIMS, "n", "killed", "injured"], weeks)
-        insert_rows(cell_model, [*CELL_DIMS, "n", "sum_lat", "sum_lon"], cells)
-    return sum(r[-3] for r in weeks)
+        for table, model in zip(TABLES, targets, strict=True):
+            rows = _aggregated(source, table)
+            model.objects.all().delete()
+            measures = ["n", *(SUM_COLUMNS[s] for s in table.sums)]
+            insert_rows(model, [*table.dims, *measures], rows)
+            if table.model is WeekTally:
+                counted = sum(r[len(table.dims)] for r in rows)
+    return counted

@@ -99,6 +99,11 @@ class Incident(Derived):
             models.Index(fields=["occurred_at"]),
             models.Index(fields=["cell"]),
             models.Index(fields=["attributed_party", "determination", "occurred_at"]),
+            # The dashboard's queue, reply windows, and replies per party and month.
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["reply_due_at"]),
+            models.Index(fields=["accused_party", "opened_at", "reply_due_at"]),
+            models.Index(fields=["accused_party", "reply_due_at"]),
         ]
 
     def __str__(self) -> str:

@@ -11,25 +11,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import models
 from django.db.models import Q
 
-from truceline.dashboards.models import CellTally, WeekTally
+from truceline.dashboards.models import CellTally, CellTotal, WeekTally
 from truceline.geo.models import CrossingChange
 from truceline.incidents.models import OPENED_STATES
 from truceline.policy.core import Viewer, is_mediator, liaison_org, register
 from truceline.policy.workflow import is_monitor
 
+M = TypeVar("M", bound=models.Model)
 
-def cell_tally_visible(user: Viewer) -> models.QuerySet[CellTally]:
-    if is_mediator(user):
-        return CellTally.objects.all()
-    org = liaison_org(user)
-    if org is not None:
-        return CellTally.objects.filter(
-            Q(filers__contains=f",{org},") | Q(accused=org, state__in=OPENED_STATES)
-        )
-    return CellTally.objects.filter(public=True)
+
+def _counts_visible(model: type[M]) -> Callable[[Viewer], models.QuerySet[M]]:
+    def visible(user: Viewer) -> models.QuerySet[M]:
+        if is_mediator(user):
+            return model.objects.all()  # type: ignore[attr-defined,no-any-return]
+        org = liaison_org(user)
+        if org is not None:
+            return model.objects.filter(  # type: ignore[attr-defined,no-any-return]
+                Q(filers__contains=f",{org},") | Q(accused=org, state__in=OPENED_STATES)
+            )
+        return model.objects.filter(public=True)  # type: ignore[attr-defined,no-any-return]
+
+    return visible
+
+
+cell_tally_visible = _counts_visible(CellTally)
 
 
 register(
@@ -38,6 +49,7 @@ register(
     actions={"record": is_monitor},
 )
 register(CellTally, visible=cell_tally_visible)
+register(CellTotal, visible=_counts_visible(CellTotal))
 register(WeekTally, visible=lambda user: WeekTally.objects.all())
 
 

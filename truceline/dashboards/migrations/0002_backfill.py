@@ -55,7 +55,12 @@ def forward(apps: Any, schema_editor: Any) -> None:
     fields = [*LOCATION_FIELDS, "killed", "injured", "filers", "determination", "attributed_party"]
     Incident.objects.bulk_update(incidents, fields)
     tally.rebuild(
-        (Incident, apps.get_model("dashboards", "WeekTally"), apps.get_model("dashboards", "CellTally"))
+        (
+            Incident,
+            apps.get_model("dashboards", "WeekTally"),
+            apps.get_model("dashboards", "CellTally"),
+            apps.get_model("dashboards", "CellTotal"),
+        )
     )
 
 

@@ -20,7 +20,7 @@ from django.db import models, transaction
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
 from truceline.core.errors import NotFound
-from truceline.dashboards.models import CellTally, WeekTally
+from truceline.dashboards.models import CellTally, CellTotal, WeekTally
 from truceline.evidence.models import Evidence
 from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import (
@@ -156,6 +156,8 @@ crossing-change            record   .      .     .     Y     Y     .     .     .
 cell-tally:received        view     .      Y     .     Y     Y     Y     Y     Y
 cell-tally:under-verification view  .      Y     Y     Y     Y     Y     Y     Y
 cell-tally:published       view     Y      Y     Y     Y     Y     Y     Y     Y
+cell-total:received        view     .      Y     .     Y     Y     Y     Y     Y
+cell-total:published       view     Y      Y     Y     Y     Y     Y     Y     Y
 week-tally:received        view     Y      Y     Y     Y     Y     Y     Y     Y
 """
 
@@ -456,6 +458,7 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "assessment": _assessment,
     "crossing-change": _crossing_change,
     "cell-tally": lambda people, state: _tally(CellTally, make_incident(people, state)),
+    "cell-total": lambda people, state: _tally(CellTotal, make_incident(people, state)),
     "week-tally": lambda people, state: _tally(WeekTally, make_incident(people, state)),
 }
 MODEL_OF_KIND = {
@@ -485,6 +488,7 @@ MODEL_OF_KIND = {
     "assessment": Assessment,
     "crossing-change": CrossingChange,
     "cell-tally": CellTally,
+    "cell-total": CellTotal,
     "week-tally": WeekTally,
 }
 
