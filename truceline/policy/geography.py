@@ -33,7 +33,9 @@ def _counts_visible(model: type[M]) -> Callable[[Viewer], models.QuerySet[M]]:
         org = liaison_org(user)
         if org is not None:
             return model.objects.filter(  # type: ignore[attr-defined,no-any-return]
-                Q(filers__contains=f",{org},") | Q(accused=org, state__in=OPENED_STATES)
+                Q(filers__contains=f",{org},")
+                | Q(accused=org, state__in=OPENED_STATES)
+                | Q(public=True)
             )
         return model.objects.filter(public=True)  # type: ignore[attr-defined,no-any-return]
 

@@ -10,6 +10,9 @@
 - Questions: the party asked; reconsideration requests: the requesting party.
 - Report drafts: their author alone (not the mechanism either: nothing is filed yet).
 - Seals and what they hide: the mechanism's own people.
+- A party's liaison never sees less than the public: published incidents, their findings and
+  the responses the public reads are visible to every party (DESIGN.md's "other parties:
+  nothing" read literally would let a signed-in officer see less than an anonymous visitor).
 - Mediators see everything; nobody else sees anything else.
 """
 
@@ -45,7 +48,9 @@ def incidents_visible(user: Viewer) -> models.QuerySet[Incident]:
     org = liaison_org(user)
     if org is not None:
         return Incident.objects.filter(
-            _filed_by(org) | Q(accused_party_id=org, state__in=OPENED_STATES)
+            _filed_by(org)
+            | Q(accused_party_id=org, state__in=OPENED_STATES)
+            | Q(published_at__isnull=False)  # never less than the public
         )
     return Incident.objects.filter(published_at__isnull=False)
 
@@ -73,10 +78,7 @@ def responses_visible(user: Viewer) -> models.QuerySet[Response]:
     org = liaison_org(user)
     published = Q(incident__published_at__gte=F("submitted_at"))
     if org is not None:
-        filed = Exists(
-            Report.objects.filter(incident_id=OuterRef("incident_id"), filing_org_id=org)
-        )
-        return Response.objects.filter(Q(party_id=org) | (published & filed))
+        return Response.objects.filter(Q(party_id=org) | published)
     return Response.objects.filter(published)
 
 
@@ -94,7 +96,9 @@ def findings_visible(user: Viewer) -> models.QuerySet[Finding]:
             | Q(attributed_party_id=org)
             | Q(territory_id=org)
         )
-        return Finding.objects.filter(concerned, endorsed_at__isnull=False)
+        return Finding.objects.filter(
+            Q(concerned, endorsed_at__isnull=False) | Q(published_at__isnull=False)
+        )
     return Finding.objects.filter(published_at__isnull=False)
 
 

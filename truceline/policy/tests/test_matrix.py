@@ -29,6 +29,7 @@ from truceline.findings.services import (
     finding_draft,
     finding_publish,
     finding_vote,
+    parties_concerned,
     reconsideration_decide,
     reconsideration_request,
 )
@@ -102,6 +103,8 @@ incident:under-verification draft-finding . . .    Y     Y     .     .     .
 incident:finding-drafted   view     .      Y     Y     Y     Y     Y     Y     Y
 incident:endorsed          view     .      Y     Y     Y     Y     Y     Y     Y
 incident:published         view     Y      Y     Y     Y     Y     Y     Y     Y
+incident-monitor:received  view     .      .     .     Y     Y     Y     Y     Y
+incident-monitor:published view     Y      Y     Y     Y     Y     Y     Y     Y
 report:received            view     .      Y     .     Y     Y     Y     Y     Y
 report:received            amend    .      Y     .     .     .     .     .     .
 report:received            withdraw .      Y     .     .     .     .     .     .
@@ -302,11 +305,13 @@ def make_incident(
     state: str,
     confidentiality: str = "parties",
     evidence: tuple[str, ...] = (),
+    filer: str = "pk-liaison",
 ) -> Incident:
-    """An incident filed by Pakistan against Afghanistan, driven by the services to ``state``."""
+    """An incident filed by Pakistan (or ``filer``) against Afghanistan, driven by the services
+    to ``state``."""
     mon = people["qa-monitor"]
     report, _ = report_submit(
-        actor=people["pk-liaison"],
+        actor=people[filer],
         data=replace(REPORT, confidentiality=confidentiality, evidence=list(evidence)),
     )
     incident = report.incident
@@ -331,8 +336,10 @@ def make_incident(
                 finding_vote(finding=finding, actor=people[signatory], vote="endorse", reasons="")
         if "published" in steps:
             finding = incident.findings.get()
+            concerned = parties_concerned(finding)
             for liaison in ("pk-liaison", "af-liaison"):
-                finding_acknowledge(finding=finding, actor=people[liaison])
+                if people[liaison].organisation_id in concerned:
+                    finding_acknowledge(finding=finding, actor=people[liaison])
             finding_publish(finding=finding, actor=mon)
     incident.refresh_from_db()
     assert incident.state == state
@@ -431,6 +438,7 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "incident": lambda people, state: (
         _reconsidered(people) if state == "reconsidered" else make_incident(people, state)
     ),
+    "incident-monitor": lambda people, state: make_incident(people, state, filer="qa-monitor"),
     "question": _question,
     "reconsideration": _reconsideration,
     "seal": _seal,
@@ -474,6 +482,7 @@ MODEL_OF_KIND = {
     "token": ApiToken,
     "event": Event,
     "incident": Incident,
+    "incident-monitor": Incident,
     "report": Report,
     "report-mechanism": Report,
     "response": Response,
