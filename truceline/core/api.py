@@ -101,10 +101,9 @@ class PageOrBearer(OptionalBearer):
     signed-in session's user (reads only: no CSRF question arises), else anonymous."""
 
     def __call__(self, request: HttpRequest) -> Any:
-        if request.method == "GET" and not request.headers.get("Authorization"):
-            session_user = getattr(request, "_cached_user", None) or request.user
-            if session_user.is_authenticated and session_user.is_active:
-                return session_user
+        from_page = request.method == "GET" and not request.headers.get("Authorization")
+        if from_page and request.user.is_authenticated and request.user.is_active:
+            return request.user
         return super().__call__(request)
 
 

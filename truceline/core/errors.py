@@ -102,3 +102,10 @@ class IllegalTransition(ApiError):
             ),
             extra={"state": state},
         )
+
+
+def field_messages(error: ApiError | None) -> dict[str, str]:
+    """A refusal's messages by form field, for a page (``subjects[1].name`` -> ``subjects``)."""
+    if error is None:
+        return {}
+    return {k.split("[")[0].split(".")[0]: "; ".join(v) for k, v in error.fields.items()}

@@ -79,12 +79,9 @@ def _hotspots(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndar
     for place in Place.objects.filter(retired=False):
         weight = 6.0 if place.kind == "crossing" else 4.0
         rows.append((place.lat, place.lon, weight, 6.0))
-    near = derive_many(
-        frame,
-        [t.lat for t in towns(frozenset(frame.party_codes))],
-        [t.lon for t in towns(frozenset(frame.party_codes))],
-    )
-    for town, geo in zip(towns(frozenset(frame.party_codes)), near, strict=True):
+    found = towns(frozenset(frame.party_codes))
+    near = derive_many(frame, [t.lat for t in found], [t.lon for t in found])
+    for town, geo in zip(found, near, strict=True):
         if geo.border_km is not None and geo.border_km <= 60:
             rows.append((town.lat, town.lon, 1.5, 8.0))
         elif geo.border_km is not None and geo.border_km <= 400 and rng.random() < 0.15:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from truceline.core.api import PageOrBearer, errors
-from truceline.dashboards.maps import map_data, outlines
+from truceline.dashboards.maps import POINTS_ZOOM, map_data, outlines
 from truceline.dashboards.params import map_filter
 
 router = Router(tags=["map"])
@@ -24,7 +24,9 @@ class MapQuery(Schema):
     state: list[str] = Field([], description="incident states (default: all but merged, withdrawn)")
     sector: list[str] = Field([], description="sector slugs")
     bbox: str | None = Field(None, description="south,west,north,east")
-    zoom: int = Field(6, ge=0, le=20, description=f"clusters below {9}, incidents from it on")
+    zoom: int = Field(
+        6, ge=0, le=20, description=f"clusters below {POINTS_ZOOM}, incidents from it on"
+    )
 
 
 @router.get(

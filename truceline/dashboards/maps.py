@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, Substr
 from truceline.dashboards.models import CellTally, CellTotal
 from truceline.dashboards.tally import week_of
 from truceline.geo import grid
-from truceline.geo.derive import _border
+from truceline.geo.derive import border
 from truceline.geo.frame import current_frame
 from truceline.geo.selectors import public_precision_km, round_point
 from truceline.geo.world import countries
@@ -45,26 +45,23 @@ class MapFilter:
     sectors: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None  # south, west, north, east
 
-    def tally_q(self) -> Q:
-        q = Q()
-        if self.categories:
-            q &= Q(category__in=self.categories)
-        if self.parties:
-            q &= Q(accused__in=self.parties)
-        q &= Q(state__in=self.states) if self.states else ~Q(state__in=HIDDEN_STATES)
-        if self.sectors:
-            q &= Q(sector__in=self.sectors)
+    def _q(self, category: str, party: str, sector: str) -> Q:
+        """The filters but dates and box, on columns of these names."""
+        q = ~Q(state__in=HIDDEN_STATES) if not self.states else Q(state__in=self.states)
+        for column, values in (
+            (category, self.categories),
+            (party, self.parties),
+            (sector, self.sectors),
+        ):
+            if values:
+                q &= Q(**{f"{column}__in": values})
         return q
 
+    def tally_q(self) -> Q:
+        return self._q("category", "accused", "sector")
+
     def incident_q(self) -> Q:
-        q = Q()
-        if self.categories:
-            q &= Q(category_id__in=self.categories)
-        if self.parties:
-            q &= Q(accused_party_id__in=self.parties)
-        q &= Q(state__in=self.states) if self.states else ~Q(state__in=HIDDEN_STATES)
-        if self.sectors:
-            q &= Q(sector_id__in=self.sectors)
+        q = self._q("category_id", "accused_party_id", "sector_id")
         if self.date_from:
             q &= Q(occurred_at__gte=_start(self.date_from))
         if self.date_to:
@@ -253,13 +250,13 @@ def _outlines(codes: tuple[str, ...]) -> str:
                     "geometry": json.loads(shapely.to_geojson(shape, indent=None)),
                 }
             )
-    border = _border(codes)
-    if border is not None:
+    line = border(codes)
+    if line is not None:
         features.append(
             {
                 "type": "Feature",
                 "properties": {"kind": "border"},
-                "geometry": json.loads(shapely.to_geojson(shapely.simplify(border, 0.005))),
+                "geometry": json.loads(shapely.to_geojson(shapely.simplify(line, 0.005))),
             }
         )
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))

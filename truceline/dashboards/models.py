@@ -47,10 +47,9 @@ class WeekTally(models.Model):
         return f"{self.week} {self.category} {self.accused}: {self.n}"
 
 
-class CellTally(models.Model):
-    """Incidents per week and grid cell (geohash of 4): the map's clusters."""
+class CellCounts(models.Model):
+    """What the per-cell tallies share: the map's dimensions and sums."""
 
-    week = models.DateField()
     cell = models.CharField(max_length=4)
     sector = models.CharField(max_length=60, blank=True)
     category = models.CharField(max_length=60)
@@ -63,6 +62,15 @@ class CellTally(models.Model):
     sum_lon = models.FloatField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class CellTally(CellCounts):
+    """Incidents per week and grid cell (geohash of 4): the map's clusters over a date range."""
+
+    week = models.DateField()
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=CELL_DIMS, name="celltally_key")]
         indexes = [models.Index(fields=["week", "cell"])]
 
@@ -70,19 +78,8 @@ class CellTally(models.Model):
         return f"{self.week} {self.cell}: {self.n}"
 
 
-class CellTotal(models.Model):
+class CellTotal(CellCounts):
     """Incidents per grid cell over all time: the map's default view in one small scan."""
-
-    cell = models.CharField(max_length=4)
-    sector = models.CharField(max_length=60, blank=True)
-    category = models.CharField(max_length=60)
-    accused = models.CharField(max_length=60)
-    state = models.CharField(max_length=24)
-    public = models.BooleanField()
-    filers = models.CharField(max_length=200)
-    n = models.BigIntegerField(default=0)
-    sum_lat = models.FloatField(default=0)
-    sum_lon = models.FloatField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=TOTAL_DIMS, name="celltotal_key")]

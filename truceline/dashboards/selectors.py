@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from truceline.dashboards.maps import HIDDEN_STATES
 from truceline.dashboards.models import WeekTally
 from truceline.dashboards.svg import Series, weekly_chart
 from truceline.dashboards.tally import week_of
@@ -69,7 +70,7 @@ def weekly(weeks: list[dt.date], category: str | None) -> dict[str, Any]:
     rows = WeekTally.objects.filter(week__gte=weeks[0], week__lte=weeks[-1], n__gt=0)
     if category:
         rows = rows.filter(category=category)
-    rows = rows.exclude(state__in=[State.MERGED, State.WITHDRAWN])
+    rows = rows.exclude(state__in=HIDDEN_STATES)
     reported: dict[str, dict[dt.date, int]] = defaultdict(dict)
     for week, party, n in (
         rows.values("week", "accused")
@@ -158,7 +159,7 @@ def dashboard(
         + (f", {category_name}" if category_name else ""),
     )
     # Casualties by category (lower bounds as reported): the public counts published incidents.
-    cas = WeekTally.objects.exclude(state__in=[State.MERGED, State.WITHDRAWN])
+    cas = WeekTally.objects.exclude(state__in=HIDDEN_STATES)
     if not mediator:
         cas = cas.filter(public=True)
     by_category = [

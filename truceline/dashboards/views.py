@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from truceline.core.errors import Invalid
+from truceline.core.errors import Invalid, field_messages
 from truceline.dashboards.maps import POINTS_ZOOM, MapFilter, sector_summary
 from truceline.dashboards.params import map_filter
 from truceline.dashboards.selectors import dashboard
@@ -18,19 +18,18 @@ from truceline.scenario.models import Category, Organisation, OrganisationKind, 
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
-    errors: dict[str, list[str]] = {}
+    refused: Invalid | None = None
     try:
         f, _zoom = map_filter(request.GET)
     except Invalid as exc:
-        errors = exc.fields
-        f = MapFilter()
-    status = 422 if errors else 200
+        refused, f = exc, MapFilter()
+    status = 422 if refused else 200
     exact = sees_exact_location(request.user)
     names = dict(Sector.objects.values_list("slug", "name"))
     labels = dict(State.choices)
     context = {
         "filter": f,
-        "errors": {k: "; ".join(v) for k, v in errors.items()},
+        "errors": field_messages(refused),
         "categories": visible_to(request.user, Category).filter(retired=False),
         "parties": visible_to(request.user, Organisation).filter(kind=OrganisationKind.PARTY),
         "sectors": visible_to(request.user, Sector).filter(retired=False),
@@ -49,7 +48,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "tiles": getattr(settings, "TRUCELINE_MAP_TILES", ""),
         "tiles_attribution": getattr(settings, "TRUCELINE_MAP_TILES_ATTRIBUTION", ""),
         "points_zoom": POINTS_ZOOM,
-        "query": request.GET.urlencode() if not errors else "",
+        "query": request.GET.urlencode() if not refused else "",
     }
     return render(request, "dashboards/map.html", context, status=status)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from truceline.evidence.models import Evidence
+from truceline.geo.derive import haversine_km
 from truceline.ledger.models import Event
 from truceline.policy import is_mediator
 from truceline.policy.core import organisation_of
@@ -77,15 +78,6 @@ FAR_KM = 5.0
 LONG_HOURS = 24.0
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    import math
-
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
-
-
 def against_report(item: Evidence) -> dict[str, Any] | None:
     """A photo's own time and place beside those of the report citing it: a suggestion for
     the filer, a flag for the monitor when they are far apart."""
@@ -103,7 +95,7 @@ def against_report(item: Evidence) -> dict[str, Any] | None:
     out: dict[str, Any] = {"report": report.id}
     gps = meta.get("gps")
     if gps and report.lat is not None and report.lon is not None:
-        km = _km(report.lat, report.lon, gps["lat"], gps["lon"])
+        km = float(haversine_km(report.lat, report.lon, gps["lat"], gps["lon"]))
         out.update(distance_km=round(km, 1), far=km > FAR_KM, photo_place=gps)
     taken = meta.get("taken_at")
     if taken:

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from truceline.core.errors import ApiError, NotFound
+from truceline.core.errors import ApiError, NotFound, field_messages
 from truceline.followup import selectors, services
 from truceline.followup.models import (
     Answer,
@@ -36,13 +36,6 @@ def agreement(request: HttpRequest) -> HttpResponse:
             "request_counts": selectors.request_counts(),
         },
     )
-
-
-def _fields(error: ApiError | None) -> dict[str, str]:
-    """A refusal's messages by field, for the form (``subjects[1].name`` -> ``subjects``)."""
-    if error is None:
-        return {}
-    return {k.split("[")[0].split(".")[0]: "; ".join(v) for k, v in error.fields.items()}
 
 
 def _request(request: HttpRequest, request_id: str) -> PartyRequest:
@@ -87,7 +80,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             return redirect("followup:request", request_id=made.id)
     context = {
         "error": error,
-        "fields": _fields(error),
+        "fields": field_messages(error),
         "posted": request.POST,
         "kinds": RequestKind.choices,
         "parties": Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False),
@@ -139,7 +132,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         "req": found,
         "names": names,
         "error": error,
-        "fields": _fields(error),
+        "fields": field_messages(error),
         "posted": request.POST,
         "may_answer": can(request.user, "answer", found),
         "may_verify": can(request.user, "verify", found) and not hasattr(found, "verification"),
@@ -222,7 +215,7 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
         "may_confirm": current is not None and can(request.user, "confirm", current),
         "statuses": Compliance.choices,
         "error": error,
-        "fields": _fields(error),
+        "fields": field_messages(error),
         "posted": request.POST,
         "requests_visible": set(visible_to(request.user, PartyRequest).values_list("pk", flat=True))
         if may_see_requests

@@ -36,20 +36,6 @@ class Geo:
     district: str
     cell: str
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "country": self.country,
-            "distance_to_border_km": self.border_km,
-            "sector": self.sector,
-            "nearest_crossing": self.crossing,
-            "nearest_crossing_km": self.crossing_km,
-            "nearest_place": self.nearest,
-            "nearest_place_km": self.nearest_km,
-            "province": self.province,
-            "district": self.district,
-            "cell": self.cell,
-        }
-
 
 def haversine_km(
     lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
@@ -89,7 +75,7 @@ class Frame:
 
 
 @cache
-def _border(codes: tuple[str, ...]) -> shapely.Geometry | None:
+def border(codes: tuple[str, ...]) -> shapely.Geometry | None:
     world_ = world.countries()
     pieces = [
         world.shared_border(a, b)
@@ -100,9 +86,9 @@ def _border(codes: tuple[str, ...]) -> shapely.Geometry | None:
     pieces = [p for p in pieces if not p.is_empty]
     if not pieces:
         return None
-    border = shapely.union_all(pieces)
-    shapely.prepare(border)
-    return border
+    line = shapely.union_all(pieces)
+    shapely.prepare(line)
+    return line
 
 
 @cache
@@ -163,22 +149,18 @@ def derive_many(frame: Frame, lats: npt.ArrayLike, lons: npt.ArrayLike) -> list[
         left &= ~inside
     # Distance to the border: the nearest border point chosen in a local projection, then the
     # great-circle distance to it.
-    border = _border(frame.party_codes)
+    shared = border(frame.party_codes)
     border_km = np.full(n, np.nan)
     near_lat = np.full(n, np.nan)
     near_lon = np.full(n, np.nan)
-    if border is not None:
-        lat0 = float(np.mean(border.bounds[1::2]))
-        coords = shapely.get_coordinates(border)
-        bx, by = _project(coords[:, 1], coords[:, 0], lat0)
-        projected = shapely.linestrings(np.column_stack([bx, by]))
-        if border.geom_type != "LineString":  # several pieces: project each
-            projected = shapely.multilinestrings(
-                [
-                    shapely.linestrings(np.column_stack(_project(c[:, 1], c[:, 0], lat0)))
-                    for c in (shapely.get_coordinates(g) for g in border.geoms)
-                ]
-            )
+    if shared is not None:
+        lat0 = float(np.mean(shared.bounds[1::2]))
+        pieces = [shared] if shared.geom_type == "LineString" else list(shared.geoms)
+        lines = [
+            shapely.linestrings(np.column_stack(_project(c[:, 1], c[:, 0], lat0)))
+            for c in map(shapely.get_coordinates, pieces)
+        ]
+        projected = lines[0] if len(lines) == 1 else shapely.multilinestrings(lines)
         px, py = _project(lat, lon, lat0)
         points = shapely.points(px, py)
         foot = shapely.get_coordinates(shapely.shortest_line(points, projected))[1::2]
@@ -187,7 +169,7 @@ def derive_many(frame: Frame, lats: npt.ArrayLike, lons: npt.ArrayLike) -> list[
         border_km = haversine_km(lat, lon, near_lat, near_lon)
     # Sector: the named stretch whose straight line passes nearest the border point.
     sector: list[str | None] = [None] * n
-    if frame.sectors and border is not None:
+    if frame.sectors and shared is not None:
         lat0 = float(np.nanmean(near_lat)) if n else 0.0
         ex, ey = _project(near_lat, near_lon, lat0)
         best = np.full(n, np.inf)

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from truceline.core.errors import ApiError, NotFound
+from truceline.core.errors import ApiError, NotFound, field_messages
 from truceline.geo.models import AUDIENCES, CrossingState
 from truceline.geo.selectors import crossing_timeline, crossings_now
 from truceline.geo.services import crossing_status_record
@@ -56,7 +56,7 @@ def crossing(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("geo:crossing", slug=slug)
             except ApiError as exc:
                 error, status = exc, exc.status
-    fields = {k.split(".")[0]: "; ".join(v) for k, v in (error.fields if error else {}).items()}
+    fields = field_messages(error)
     return render(
         request,
         "geo/crossing.html",

@@ -5,8 +5,8 @@
   never who filed them or their sources (the API's shaping drops those fields).
 - Findings reach the parties concerned once endorsed, the public once published — and stay
   visible after a reconsideration supersedes them (marked superseded, never withdrawn).
-- Responses: the answering party always; the filing parties and the public those given
-  before the incident's (latest) publication.
+- Responses: the answering party always; everyone else (the other party, the public) those
+  given before the incident's (latest) publication.
 - Questions: the party asked; reconsideration requests: the requesting party.
 - Report drafts: their author alone (not the mechanism either: nothing is filed yet).
 - Seals and what they hide: the mechanism's own people.
