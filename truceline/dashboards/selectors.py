@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Min, Sum
 from django.utils import timezone
 
 from truceline.dashboards.maps import HIDDEN_STATES
@@ -58,7 +58,7 @@ def clocks(incident: Incident, targets: dict[str, int], now: dt.datetime) -> lis
     clock("triage", created, incident.triaged_at, targets.get("triage", 0))
     if incident.opened_at:
         replied = incident.responses.filter(party_id=incident.accused_party_id).aggregate(
-            first=Max("submitted_at")
+            first=Min("submitted_at")
         )["first"]
         clock("reply", incident.opened_at, replied, targets.get("reply", 0))
     clock("finding", created, incident.published_at, targets.get("finding", 0))

@@ -114,3 +114,30 @@ def test_dashboard_for_the_public_and_the_mechanism(client, login, synthetic) ->
     monitor = login("qa-monitor").get("/dashboard/").content.decode()
     assert "Verification queue" in monitor and "Reply windows closing" in monitor
     assert client.get("/dashboard/?category=nope").status_code == 422
+
+
+def test_the_reply_clock_stops_at_the_first_reply(api) -> None:  # type: ignore[no-untyped-def]
+    import time_machine
+
+    from tests.api.test_story import REPORT
+    from truceline.dashboards.selectors import clocks
+    from truceline.scenario.models import Scenario
+
+    start = dt.datetime(2025, 11, 3, 8, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        incident = api.post("/reports", REPORT, as_="pk-liaison")[1]["incident"]["id"]
+        api.post(f"/incidents/{incident}/triage", {"admissible": True}, as_="qa-monitor")
+        assert api.post(f"/incidents/{incident}/open", as_="qa-monitor")[0] == 200
+    for hours in (10, 30):
+        with time_machine.travel(start + dt.timedelta(hours=hours), tick=False):
+            assert (
+                api.post(f"/incidents/{incident}/responses", {"text": "No."}, as_="af-liaison")[0]
+                == 201
+            )
+    found = clocks(
+        Incident.objects.get(pk=incident),
+        Scenario.objects.get().clocks,
+        start + dt.timedelta(days=3),
+    )
+    reply = next(c for c in found if c["name"] == "reply")
+    assert (reply["hours"], reply["running"], reply["late"]) == (10.0, False, False)
