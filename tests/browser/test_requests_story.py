@@ -71,3 +71,46 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
     assert "Qari" not in page.content() and "Noor Rahman" not in page.content()
     direct = page.request.get(f"/requests/{request_id}/")
     assert "/signin/" in direct.url and "Qari" not in direct.text()
+
+
+def test_a_round_recorded_then_announced_changes_a_commitment(page) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "qa-monitor")
+    page.goto("/agreement/")
+    page.get_by_role("link", name="Record a round of talks").click()
+    check_accessibility(page)
+    page.get_by_label("Title of the round").fill("Doha talks, third round")
+    page.get_by_label("Venue").fill("Doha, Qatar")
+    page.get_by_label("First day").fill("2026-02-01")
+    page.get_by_label("Last day").fill("2026-02-02")
+    page.get_by_label("Qatar").check()
+    page.get_by_label("Head of Pakistan's delegation").fill("A. Head")
+    page.get_by_label("Agenda (one item per line)").fill("Crossings\nHand-overs")
+    page.get_by_label("Outcome").fill("The crossings clause is made precise.")
+    first = page.get_by_role("group", name="Decision 1 (leave empty if none)")
+    first.get_by_label("Kind").select_option("amend-commitment")
+    first.get_by_label("What was decided").fill("Torkham and Chaman reopen within a week.")
+    first.get_by_label("Commitment it creates, amends or retires (slug)").fill("no-such-clause")
+    first.get_by_label("Commitment text (new or amended)").fill(
+        "The parties shall reopen Torkham and Chaman within seven days."
+    )
+    page.get_by_role("button", name="Record the round").click()
+    assert page.locator("#d0-err").is_visible()  # the refusal sits on its decision
+    check_accessibility(page)
+    first = page.get_by_role("group", name="Decision 1 (leave empty if none)")
+    first.get_by_label("Commitment it creates, amends or retires (slug)").fill("crossings-reopened")
+    page.get_by_role("button", name="Record the round").click()
+    assert page.get_by_text("Recorded, not yet announced").is_visible()
+
+    sign_in(page, "tr-signatory")
+    page.goto("/agreement/")
+    page.get_by_role(
+        "button", name="Announce “Doha talks, third round” and apply its decisions"
+    ).click()
+    assert page.get_by_text("Announced: the round is public").is_visible()
+
+    page.context.clear_cookies()
+    page.goto("/agreement/")
+    clause = page.locator("#crossings-reopened")
+    assert "within seven days" in clause.inner_text()
+    assert clause.get_by_role("link", name="Doha talks, third round").is_visible()
+    check_accessibility(page)

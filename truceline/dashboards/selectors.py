@@ -18,7 +18,7 @@ from truceline.dashboards.models import WeekTally
 from truceline.dashboards.svg import Series, weekly_chart
 from truceline.dashboards.tally import week_of
 from truceline.findings.models import Determination
-from truceline.followup.compliance import grid
+from truceline.followup.compliance import grid, periods
 from truceline.followup.models import Measure, PartyRequest, RequestState
 from truceline.geo.selectors import crossings_now
 from truceline.incidents.models import Incident, Response, State
@@ -222,7 +222,7 @@ def dashboard(
         "by_category": by_category,
         "timeliness": timeliness,
         "crossings": crossings_now(viewer, now),
-        "compliance": grid(months=2),
+        "compliance": grid(viewer, periods(months=2)),
         "mediator": mediator,
     }
     if mediator:

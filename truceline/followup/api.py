@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
-from truceline.core.errors import Forbidden
-from truceline.followup import selectors, services
-from truceline.followup.models import Measure, PartyRequest
+from truceline.core.errors import ApiError, Forbidden, Invalid, NotFound
+from truceline.followup import compliance, rounds, selectors, services
+from truceline.followup.models import Assessment, Measure, PartyRequest
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
-from truceline.policy import access_finding, access_measure, access_request, can, visible_to
+from truceline.policy import (
+    access_finding,
+    access_measure,
+    access_request,
+    access_round,
+    can,
+    visible_to,
+)
+from truceline.scenario.schema import DecisionKind
 
 router = Router(tags=["requests"])
 
@@ -187,15 +195,106 @@ def requests_verify(request: HttpRequest, request_id: str, payload: Verification
     return Status(201, request_out(found, request.user))
 
 
+class DelegationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    organisation: str = Field(min_length=1, max_length=60)
+    head: str = Field("", max_length=200)
+    members: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    kind: DecisionKind
+    text: str = Field(min_length=1, max_length=5_000)
+    commitment: str | None = Field(None, max_length=60, description="the clause it changes")
+    title: str = Field("", max_length=200, description="create, amend: the clause's title")
+    clause: str = Field("", max_length=20_000, description="create, amend: the clause's text")
+    parties: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=10, description="create: the parties it binds"
+    )
+    date: dt.date | None = None
+
+
+class RoundIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=200)
+    venue: str = Field(min_length=1, max_length=120)
+    starts: dt.date
+    ends: dt.date
+    mediators: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=20
+    )
+    delegations: list[DelegationIn] = Field(default_factory=list, max_length=20)
+    agenda: list[Annotated[str, Field(max_length=1_000)]] = Field(
+        default_factory=list, max_length=50
+    )
+    summary: str = Field("", max_length=20_000)
+    outcome: str = Field("", max_length=20_000)
+    decisions: list[DecisionIn] = Field(default_factory=list, max_length=50)
+
+
 @router.get(
     "/rounds",
     response={200: dict[str, Any], **errors(401)},
     auth=OptionalBearer(),
     tags=["agreement"],
-    summary="Rounds of talks with their decisions (those announced: all that are loaded)",
+    summary="Rounds of talks with delegations, agenda, outcome and decisions "
+    "(the public: announced rounds; mediators also those recorded but not yet announced)",
 )
 def rounds_list(request: HttpRequest) -> dict[str, Any]:
-    return {"items": selectors.rounds()}
+    return {"items": selectors.rounds(request.user)}
+
+
+@router.post(
+    "/rounds",
+    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    auth=Bearer(),
+    tags=["agreement"],
+    summary="Mediators record a round of talks; its decisions apply when a guarantor announces it",
+)
+def rounds_record(request: HttpRequest, payload: RoundIn) -> Status:
+    data = rounds.RoundInput(
+        title=payload.title,
+        venue=payload.venue,
+        starts=payload.starts,
+        ends=payload.ends,
+        mediators=payload.mediators,
+        delegations=[rounds.DelegationInput(**d.model_dump()) for d in payload.delegations],
+        agenda=payload.agenda,
+        summary=payload.summary,
+        outcome=payload.outcome,
+        decisions=[rounds.DecisionInput(**d.model_dump()) for d in payload.decisions],
+    )
+    with capture_events() as events:
+        talks = rounds.round_record(actor=actor_of(request), data=data)
+    out = selectors.round_out(talks, request.user)
+    return Status(201, {**out, "receipt": receipt(events[0])})
+
+
+@router.get(
+    "/rounds/{slug}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=OptionalBearer(),
+    tags=["agreement"],
+    summary="One round of talks",
+)
+def rounds_get(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return selectors.round_out(access_round(request.user, slug), request.user)
+
+
+@router.post(
+    "/rounds/{slug}/announce",
+    response={200: dict[str, Any], **errors(401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    tags=["agreement"],
+    summary="A guarantor's signatory announces a recorded round: it becomes public and its "
+    "decisions create, amend or retire clauses (422 when they no longer apply)",
+)
+def rounds_announce(request: HttpRequest, slug: str) -> dict[str, Any]:
+    talks = rounds.round_announce(actor=actor_of(request), talks=access_round(request.user, slug))
+    return selectors.round_out(talks, request.user)
 
 
 @router.get(
@@ -203,10 +302,131 @@ def rounds_list(request: HttpRequest) -> dict[str, Any]:
     response={200: dict[str, Any], **errors(401)},
     auth=OptionalBearer(),
     tags=["agreement"],
-    summary="Commitments (clauses), each with the history of rounds and changes behind it",
+    summary="Commitments (clauses) in force, each with the history of rounds and changes "
+    "behind it; retired=true for the clauses retired",
 )
-def commitments_list(request: HttpRequest) -> dict[str, Any]:
-    return {"items": selectors.commitments()}
+def commitments_list(request: HttpRequest, retired: bool = False) -> dict[str, Any]:
+    return {"items": selectors.commitments(request.user, retired=retired)}
+
+
+class GridParams(Schema):
+    model_config = ConfigDict(extra="forbid")
+    from_: str | None = Field(None, alias="from", description="first month, YYYY-MM")
+    months: int | None = Field(None, description="1 to 12 (default 3, ending this month)")
+
+
+def _cell_out(commitment: str, party: str, cell: dict[str, Any]) -> dict[str, Any]:
+    a = cell["assessment"]
+    return {
+        "commitment": commitment,
+        "party": party,
+        "period": cell["period"],
+        "status": cell["status"],
+        "confirmed": bool(a and a.confirmed_at),
+        "reasons": a.reasons if a else None,
+        "proposed_at": a.proposed_at if a else None,
+        "confirmed_at": a.confirmed_at if a else None,
+        "indicators": [i.as_dict() for i in cell["indicators"]],
+    }
+
+
+@router.get(
+    "/compliance",
+    response={200: dict[str, Any], **errors(401, 422)},
+    auth=OptionalBearer(),
+    tags=["agreement"],
+    summary="The compliance grid: every commitment × party × month, with indicators computed "
+    "from the records, the records behind them you may open, and the status",
+)
+def compliance_grid(request: HttpRequest, q: Query[GridParams]) -> dict[str, Any]:
+    cols = compliance.period_range(q.from_, q.months)
+    data = compliance.grid(request.user, cols)
+    cells = [
+        _cell_out(row["commitment"].slug, row["party"].slug, cell)
+        for row in data["rows"]
+        for cell in row["cells"]
+    ]
+    return {"periods": cols, "items": cells}
+
+
+class ProposalIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["complied", "partly", "not-complied", "not-assessed"]
+    reasons: str = Field(min_length=1, max_length=20_000)
+
+
+def _cell(request: HttpRequest, commitment: str, party: str, period: str) -> dict[str, Any]:
+    from truceline.scenario.models import Commitment
+
+    clause = Commitment.objects.filter(pk=commitment, retired=False).first()
+    if clause is None or not clause.parties.filter(pk=party).exists():
+        raise NotFound()
+    try:
+        compliance.month_bounds(period)
+    except Invalid as exc:
+        raise NotFound() from exc
+    data = compliance.grid(request.user, [period])
+    for row in data["rows"]:
+        if row["commitment"].pk == commitment and row["party"].pk == party:
+            return _cell_out(commitment, party, row["cells"][0])
+    raise NotFound()
+
+
+@router.get(
+    "/compliance/{commitment}/{party}/{period}",
+    response={200: dict[str, Any], **errors(401, 404)},
+    auth=OptionalBearer(),
+    tags=["agreement"],
+    summary="One cell of the compliance grid (period YYYY-MM)",
+)
+def compliance_cell(
+    request: HttpRequest, commitment: str, party: str, period: str
+) -> dict[str, Any]:
+    return _cell(request, commitment, party, period)
+
+
+@router.post(
+    "/compliance/{commitment}/{party}/{period}",
+    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    auth=Bearer(),
+    tags=["agreement"],
+    summary="Monitors propose a cell's status, with reasons (409 once confirmed)",
+)
+def compliance_propose(
+    request: HttpRequest, commitment: str, party: str, period: str, payload: ProposalIn
+) -> dict[str, Any]:
+    _cell(request, commitment, party, period)
+    compliance.assessment_propose(
+        actor=actor_of(request),
+        commitment=commitment,
+        party=party,
+        period=period,
+        status=payload.status,
+        reasons=payload.reasons,
+    )
+    return _cell(request, commitment, party, period)
+
+
+@router.post(
+    "/compliance/{commitment}/{party}/{period}/confirm",
+    response={200: dict[str, Any], **errors(401, 403, 404, 409)},
+    auth=Bearer(),
+    tags=["agreement"],
+    summary="A guarantor's signatory confirms the status the monitors proposed",
+)
+def compliance_confirm(
+    request: HttpRequest, commitment: str, party: str, period: str
+) -> dict[str, Any]:
+    _cell(request, commitment, party, period)
+    found = (
+        visible_to(request.user, Assessment)
+        .filter(commitment_id=commitment, party_id=party, period=period)
+        .first()
+    )
+    if found is None:
+        raise ApiError("conflict", "No status has been proposed for this cell.")
+    compliance.assessment_confirm(actor=actor_of(request), assessment=found)
+    return _cell(request, commitment, party, period)
 
 
 class MeasureIn(Schema):

@@ -52,6 +52,16 @@ class Indicator:
     name: str
     value: str | None  # None: not measured from the records yet
     records: list[str] = field(default_factory=list)  # ids behind the figure
+    of: str = "incidents"  # what the records are: incidents or requests
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "value": self.value,
+            "of": self.of,
+            "records": self.records,
+        }
 
 
 def _findings(commitment: Commitment, party: str, start: Any, end: Any, grade: str) -> list[str]:
@@ -68,6 +78,22 @@ def _findings(commitment: Commitment, party: str, start: Any, end: Any, grade: s
     return [f.incident_id for f in found if commitment.slug in (f.clauses or [])]
 
 
+def _in_categories(categories: list[str], party: str, start: Any, end: Any) -> list[str]:
+    """Incidents in the categories that published findings established (violation, confirmed
+    or likely) and placed on the party's territory, published in the period."""
+    from truceline.findings.models import Finding
+
+    found = Finding.objects.filter(
+        status="published",
+        published_at__gte=start,
+        published_at__lt=end,
+        determination__in=BREACH,
+        territory_id=party,
+        incident__category_id__in=categories,
+    ).order_by("incident_id")
+    return list(found.values_list("incident_id", flat=True).distinct())
+
+
 def _requests(commitment: Commitment, party: str, start: Any, end: Any) -> list[PartyRequest]:
     return list(
         PartyRequest.objects.filter(
@@ -81,7 +107,10 @@ def indicators(commitment: Commitment, party: str, period: str) -> list[Indicato
     out = []
     for spec in commitment.indicators or []:
         slug, name = spec.get("slug", ""), spec.get("name", "")
-        if slug in {"confirmed-state-violations", "confirmed-attacks-by-omission"}:
+        if spec.get("categories"):
+            ids = _in_categories(list(spec["categories"]), party, start, end)
+            out.append(Indicator(slug, name, str(len(ids)), ids))
+        elif slug in {"confirmed-state-violations", "confirmed-attacks-by-omission"}:
             grade = "direct" if slug == "confirmed-state-violations" else "omission"
             ids = _findings(commitment, party, start, end, grade)
             out.append(Indicator(slug, name, str(len(ids)), ids))
@@ -98,7 +127,7 @@ def indicators(commitment: Commitment, party: str, period: str) -> list[Indicato
                     and r.verification.happened
                 ]
             value = f"{len(done)} of {len(asked)}" if asked else "0 of 0"
-            out.append(Indicator(slug, name, value, [r.id for r in done]))
+            out.append(Indicator(slug, name, value, [r.id for r in done], of="requests"))
         elif slug == "replies-on-time":
             opened, answered, first = _replies(party, start, end)
             out.append(Indicator(slug, name, f"{answered} of {opened}", first))
@@ -174,13 +203,42 @@ def _crossings_open(start: Any, end: Any) -> str:
     return f"{open_days / days:.1f} of {len(crossings)}"
 
 
-def grid(months: int = 3) -> dict[str, Any]:
-    """Every commitment × party × period, with indicators and the assessment if any."""
-    cols = periods(months=months)
+MAX_MONTHS = 12
+
+
+def period_range(start: str | None, months: int | None) -> list[str]:
+    """The months of a grid: ``months`` (1 to 12; default 3) from ``start`` (YYYY-MM), or
+    ending with the current month when no start is given."""
+    count = 3 if months is None else months
+    errors: dict[str, list[str]] = {}
+    if not 1 <= count <= MAX_MONTHS:
+        errors["months"] = [f"from 1 to {MAX_MONTHS}"]
+    first = None
+    if start:
+        try:
+            first, _end = month_bounds(start)
+        except Invalid:
+            errors["from"] = ["a month, as YYYY-MM"]
+    if errors:
+        raise Invalid(errors)
+    if first is None:
+        return periods(months=count)
+    last = first
+    for _ in range(count - 1):
+        last = (last + dt.timedelta(days=32)).replace(day=1)
+    return periods(until=last.date(), months=count)
+
+
+def grid(viewer: Any, cols: list[str]) -> dict[str, Any]:
+    """Every commitment × party × period, with indicators and the assessment if any, as this
+    viewer may see them: an assessment it may not see reads "not assessed", and the records
+    behind a figure are only those it may open (the figure itself is the same for all)."""
+    from truceline.policy import visible_to
+
     parties = list(Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False))
     assessed = {
         (a.commitment_id, a.party_id, a.period): a
-        for a in Assessment.objects.filter(period__in=cols)
+        for a in visible_to(viewer, Assessment).filter(period__in=cols)
     }
     rows = []
     for commitment in Commitment.objects.filter(retired=False).prefetch_related("parties"):
@@ -194,13 +252,32 @@ def grid(months: int = 3) -> dict[str, Any]:
                 cells.append(
                     {
                         "period": period,
-                        "indicators": indicators(commitment, party.pk, period),
+                        "indicators": shown(viewer, indicators(commitment, party.pk, period)),
                         "assessment": assessment,
                         "status": assessment.status if assessment else Compliance.NOT_ASSESSED,
                     }
                 )
             rows.append({"commitment": commitment, "party": party, "cells": cells})
     return {"periods": cols, "rows": rows}
+
+
+def shown(viewer: Any, found: list[Indicator]) -> list[Indicator]:
+    """The indicators with only the records behind them that this viewer may open."""
+    from truceline.incidents.models import Incident
+    from truceline.policy import visible_to
+
+    out = []
+    for ind in found:
+        if ind.records:
+            model = PartyRequest if ind.of == "requests" else Incident
+            seen = set(
+                visible_to(viewer, model).filter(pk__in=ind.records).values_list("pk", flat=True)
+            )
+            ind = Indicator(
+                ind.slug, ind.name, ind.value, [r for r in ind.records if r in seen], ind.of
+            )
+        out.append(ind)
+    return out
 
 
 def _log(actor: User, step: str, a: Assessment) -> None:

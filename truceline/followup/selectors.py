@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from truceline.followup.models import Measure
 from truceline.ledger.models import Event
 from truceline.policy import can, visible_to
@@ -25,43 +27,66 @@ def request_counts() -> list[dict[str, Any]]:
     ]
 
 
-def rounds() -> list[dict[str, Any]]:
-    out = []
-    for r in Round.objects.filter(retired=False).prefetch_related("mediators").order_by("starts"):
-        out.append(
-            {
-                "slug": r.slug,
-                "title": r.title,
-                "venue": r.venue,
-                "starts": r.starts,
-                "ends": r.ends,
-                "mediators": [m.slug for m in r.mediators.all()],
-                "summary": r.summary,
-                "decisions": r.decisions,
-            }
-        )
-    return out
+def round_out(r: Round, viewer: Any) -> dict[str, Any]:
+    return {
+        "slug": r.slug,
+        "title": r.title,
+        "venue": r.venue,
+        "starts": r.starts,
+        "ends": r.ends,
+        "mediators": [m.slug for m in r.mediators.all()],
+        "delegations": r.delegations,
+        "agenda": r.agenda,
+        "summary": r.summary,
+        "outcome": r.outcome,
+        "decisions": r.decisions,
+        "announced_at": r.announced_at,
+        "recorded": r.recorded_by_id is not None,
+        "may_announce": can(viewer, "announce", r),
+    }
+
+
+def rounds(viewer: Any) -> list[dict[str, Any]]:
+    """The rounds this viewer may see (the public: announced ones), oldest first."""
+    found = visible_to(viewer, Round).filter(retired=False).prefetch_related("mediators")
+    return [round_out(r, viewer) for r in found.order_by("starts", "slug")]
 
 
 def commitment_history(
-    commitment: Commitment, all_rounds: list[dict[str, Any]]
+    commitment: Commitment, announced: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """What made and changed this commitment: the rounds whose decisions name it, then the
-    scenario changes recorded on the ledger."""
+    """What made and changed this clause: the announced rounds' decisions that name it (with
+    the amended wording, for a round the mechanism recorded), then the scenario file's
+    changes to it, each with its ledger entry."""
     history: list[dict[str, Any]] = []
-    for r in all_rounds:
-        for d in r["decisions"]:
-            if d.get("commitment") == commitment.slug:
-                history.append(
-                    {
-                        "date": d.get("date") or r["ends"].isoformat(),
-                        "round": r["slug"],
-                        "round_title": r["title"],
-                        "kind": d.get("kind"),
-                        "text": d.get("text", ""),
-                    }
-                )
-    changes = Event.objects.filter(object_type="commitment", object_id=commitment.slug)
+    for r in announced:
+        named = [d for d in r["decisions"] if d.get("commitment") == commitment.slug]
+        if not named and r["slug"] == commitment.introduced_by_id:
+            # the file says this round introduced the clause without a decision naming it
+            history.append(
+                {
+                    "date": r["ends"].isoformat(),
+                    "round": r["slug"],
+                    "round_title": r["title"],
+                    "kind": "create-commitment",
+                    "text": _("Introduced at this round."),
+                    "clause": "",
+                }
+            )
+        for d in named:
+            history.append(
+                {
+                    "date": d.get("date") or r["ends"].isoformat(),
+                    "round": r["slug"],
+                    "round_title": r["title"],
+                    "kind": d.get("kind"),
+                    "text": d.get("text", ""),
+                    "clause": d.get("clause", ""),
+                }
+            )
+    changes = Event.objects.filter(
+        object_type="commitment", object_id=commitment.slug, kind__startswith="scenario."
+    )
     for e in changes.order_by("seq"):
         history.append(
             {
@@ -70,16 +95,20 @@ def commitment_history(
                 "round_title": None,
                 "kind": e.kind,
                 "text": "",
+                "clause": "",
                 "ledger_entry": e.seq,
             }
         )
     return history
 
 
-def commitments() -> list[dict[str, Any]]:
-    all_rounds = rounds()
+def commitments(viewer: Any, *, retired: bool = False) -> list[dict[str, Any]]:
+    """The clauses in force (or, with ``retired``, those a round or the file retired), each
+    with its history."""
+    announced = [r for r in rounds(viewer) if r["announced_at"] is not None]
     out = []
-    for c in Commitment.objects.filter(retired=False).prefetch_related("parties"):
+    found = visible_to(viewer, Commitment).filter(retired=retired).prefetch_related("parties")
+    for c in found:
         out.append(
             {
                 "slug": c.slug,
@@ -88,7 +117,8 @@ def commitments() -> list[dict[str, Any]]:
                 "parties": [p.slug for p in c.parties.all()],
                 "introduced_by": c.introduced_by_id,
                 "indicators": c.indicators,
-                "history": commitment_history(c, all_rounds),
+                "retired": c.retired,
+                "history": commitment_history(c, announced),
             }
         )
     return out

@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from truceline.core.errors import ApiError, NotFound, field_messages
-from truceline.followup import selectors, services
+from truceline.core.errors import ApiError, Invalid, NotFound, field_messages
+from truceline.followup import rounds, selectors, services
 from truceline.followup.models import (
     Answer,
     Assessment,
     Compliance,
+    Measure,
     PartyRequest,
     RequestKind,
 )
-from truceline.policy import access_finding, access_measure, access_request, can, visible_to
+from truceline.policy import (
+    access_finding,
+    access_measure,
+    access_request,
+    access_round,
+    can,
+    is_mediator,
+    visible_to,
+)
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Place
 
 
@@ -31,11 +43,157 @@ def agreement(request: HttpRequest) -> HttpResponse:
         request,
         "followup/agreement.html",
         {
-            "rounds": selectors.rounds(),
-            "commitments": selectors.commitments(),
+            "may_record": is_mediator(request.user),
+            "rounds": selectors.rounds(request.user),
+            "commitments": selectors.commitments(request.user),
+            "retired": selectors.commitments(request.user, retired=True),
             "request_counts": selectors.request_counts(),
         },
     )
+
+
+DECISION_ROWS = 4
+DECISION_FIELDS = ("kind", "text", "commitment", "title", "clause", "date")
+
+
+def _round_input(post: Any, row_of: list[int]) -> rounds.RoundInput:
+    """The round form's fields as the service's input; a bad date is a field error.
+    ``row_of`` receives the form row of each decision (empty rows are skipped)."""
+    errors: dict[str, list[str]] = {}
+
+    def day(name: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(post.get(name, ""))
+        except ValueError:
+            errors[name] = [_("a date, as YYYY-MM-DD")]
+            return dt.date.min
+
+    starts, ends = day("starts"), day("ends")
+    parties = list(
+        Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False).values_list(
+            "pk", flat=True
+        )
+    )
+    delegations = [
+        rounds.DelegationInput(
+            organisation=org,
+            head=post.get(f"head-{org}", ""),
+            members=[m for m in post.get(f"members-{org}", "").split(",") if m.strip()],
+        )
+        for org in parties
+        if post.get(f"head-{org}", "").strip() or post.get(f"members-{org}", "").strip()
+    ]
+    decisions: list[rounds.DecisionInput] = []
+    for n in range(DECISION_ROWS):
+        kind, text = post.get(f"d{n}-kind", ""), post.get(f"d{n}-text", "")
+        if not kind and not text.strip():
+            continue
+        when = post.get(f"d{n}-date", "")
+        try:
+            date = dt.date.fromisoformat(when) if when else None
+        except ValueError:
+            errors[f"decisions[{len(decisions)}].date"] = [_("a date, as YYYY-MM-DD")]
+            date = None
+        row_of.append(n)
+        decisions.append(
+            rounds.DecisionInput(
+                kind=kind,
+                text=text,
+                commitment=post.get(f"d{n}-commitment", "").strip() or None,
+                title=post.get(f"d{n}-title", ""),
+                clause=post.get(f"d{n}-clause", ""),
+                parties=parties if kind == "create-commitment" else [],
+                date=date,
+            )
+        )
+    data = rounds.RoundInput(
+        title=post.get("title", ""),
+        venue=post.get("venue", ""),
+        starts=starts,
+        ends=ends,
+        mediators=post.getlist("mediators"),
+        delegations=delegations,
+        agenda=post.get("agenda", "").splitlines(),
+        summary=post.get("summary", ""),
+        outcome=post.get("outcome", ""),
+        decisions=decisions,
+    )
+    if errors:  # with the rest of the form's problems, so that all are shown at once
+        raise Invalid(rounds.round_problems(data) | errors)
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    if not is_mediator(request.user):
+        raise Http404
+    error: ApiError | None = None
+    row_of: list[int] = []
+    if request.method == "POST":
+        try:
+            talks = rounds.round_record(
+                actor=request.user,  # type: ignore[arg-type]
+                data=_round_input(request.POST, row_of),
+            )
+        except ApiError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Round recorded; a guarantor's announcement makes it public."),
+            )
+            return redirect(f"{reverse('followup:agreement')}#{talks.slug}")
+    row_errors: dict[int, list[str]] = {}
+    for key, msgs in (error.fields if error else {}).items():
+        if key.startswith("decisions["):
+            index, _sep, name = key[len("decisions[") :].partition("].")
+            row = row_of[int(index)] if int(index) < len(row_of) else 0
+            row_errors.setdefault(row, []).append(f"{name}: {'; '.join(msgs)}")
+    context = {
+        "error": error,
+        "fields": field_messages(error),
+        "posted": request.POST,
+        "rows": [
+            {
+                "n": n,
+                "error": "; ".join(row_errors.get(n, [])),
+                **{f: request.POST.get(f"d{n}-{f}", "") for f in DECISION_FIELDS},
+            }
+            for n in range(DECISION_ROWS)
+        ],
+        "delegations": [
+            {
+                "org": org,
+                "head": request.POST.get(f"head-{org.pk}", ""),
+                "members": request.POST.get(f"members-{org.pk}", ""),
+            }
+            for org in Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False)
+        ],
+        "chosen_mediators": request.POST.getlist("mediators"),
+        "decision_kinds": rounds.DECISION_KINDS,
+        "mediators": Organisation.objects.filter(kind=OrganisationKind.MEDIATOR, retired=False),
+        "commitments": Commitment.objects.filter(retired=False),
+    }
+    return render(
+        request, "followup/round_new.html", context, status=error.status if error else 200
+    )
+
+
+@login_required
+@require_POST
+def round_announce(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        talks = access_round(request.user, slug)
+        rounds.round_announce(actor=request.user, talks=talks)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise Http404 from exc
+    except ApiError as exc:
+        detail = "; ".join(m for v in exc.fields.values() for m in v)
+        messages.error(request, f"{exc.message} {detail}".strip())
+    else:
+        messages.success(request, _("Announced: the round is public and its decisions apply."))
+    return redirect(f"{reverse('followup:agreement')}#{slug}")
 
 
 def _request(request: HttpRequest, request_id: str) -> PartyRequest:
@@ -152,15 +310,28 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def compliance(request: HttpRequest) -> HttpResponse:
-    from truceline.followup.compliance import grid
+    from truceline.followup import compliance as comp
 
-    data = grid()
-    visible = set(visible_to(request.user, Assessment).values_list("pk", flat=True))
-    for row in data["rows"]:
-        for cell in row["cells"]:
-            if cell["assessment"] is not None and cell["assessment"].pk not in visible:
-                cell["assessment"], cell["status"] = None, "not-assessed"
-    return render(request, "followup/compliance.html", data)
+    error: ApiError | None = None
+    months = request.GET.get("months") or None
+    try:
+        count = int(months) if months is not None else None
+    except ValueError:
+        count = 0  # refused below, with the message
+    try:
+        cols = comp.period_range(request.GET.get("from") or None, count)
+    except ApiError as exc:
+        error, cols = exc, comp.periods()
+    data = comp.grid(request.user, cols)
+    data.update(
+        {
+            "error": error,
+            "fields": field_messages(error),
+            "chosen": {"from": cols[0], "months": len(cols)},
+            "month_choices": range(1, comp.MAX_MONTHS + 1),
+        }
+    )
+    return render(request, "followup/compliance.html", data, status=error.status if error else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,8 +373,7 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
             return redirect(
                 "followup:compliance_cell", commitment=commitment, party=party, period=period
             )
-    indicators = comp.indicators(clause, party, period)
-    may_see_requests = request.user.is_authenticated and getattr(request.user, "role", "") != ""
+    indicators = comp.shown(request.user, comp.indicators(clause, party, period))
     context = {
         "clause": clause,
         "party": Organisation.objects.get(pk=party),
@@ -217,12 +387,45 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
         "error": error,
         "fields": field_messages(error),
         "posted": request.POST,
-        "requests_visible": set(visible_to(request.user, PartyRequest).values_list("pk", flat=True))
-        if may_see_requests
-        else set(),
     }
     status = error.status if error else 200
     return render(request, "followup/compliance_cell.html", context, status=status)
+
+
+def _measure_state(state: str) -> Q | None:
+    today = timezone.now().date()
+    return {
+        "open": Q(done_at__isnull=True),
+        "overdue": Q(done_at__isnull=True, due__lt=today),
+        "done": Q(done_at__isnull=False),
+    }.get(state)
+
+
+def measure_list(request: HttpRequest) -> HttpResponse:
+    """The guarantors' measures this viewer may see (the public: those announced), newest
+    first, by follow-up state and party."""
+    state = request.GET.get("state", "")
+    party = request.GET.get("party", "")
+    found = visible_to(request.user, Measure).select_related("party", "finding")
+    chosen = _measure_state(state)
+    if chosen is not None:
+        found = found.filter(chosen)
+    parties = Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False)
+    if party in {p.pk for p in parties}:
+        found = found.filter(party_id=party)
+    context = {
+        "measures": found.order_by("-decided_at")[:200],
+        "states": [
+            ("", _("All")),
+            ("open", _("Open")),
+            ("overdue", _("Overdue")),
+            ("done", _("Done")),
+        ],
+        "state": state,
+        "party": party,
+        "parties": parties,
+    }
+    return render(request, "followup/measure_list.html", context)
 
 
 @login_required

@@ -16,13 +16,13 @@ from truceline.policy.core import (
 )
 from truceline.scenario import models as scenario
 
-# The scenario is public: parties, mediators, categories, commitments, places, actors, rounds.
+# The scenario is public: parties, mediators, categories, commitments, places, actors; rounds
+# once announced (those from the scenario file are).
 for _model in (
     scenario.Scenario,
     scenario.Organisation,
     scenario.Category,
     scenario.Commitment,
-    scenario.Round,
     scenario.Sector,
     scenario.Place,
     scenario.Actor,
@@ -32,6 +32,27 @@ for _model in (
         visible=lambda user, _m=_model: _m.objects.all(),  # type: ignore[misc]
         actions={"change": lambda user, obj: role_of(user) == Role.ADMIN},
     )
+
+
+def _rounds_visible(user: Viewer) -> models.QuerySet[scenario.Round]:
+    """A round the mechanism recorded is the mediators' until a guarantor announces it."""
+    if is_mediator(user):
+        return scenario.Round.objects.all()
+    return scenario.Round.objects.filter(announced_at__isnull=False)
+
+
+register(
+    scenario.Round,
+    visible=_rounds_visible,
+    actions={
+        "change": lambda user, obj: role_of(user) == Role.ADMIN,
+        "announce": lambda user, obj: role_of(user) == Role.SIGNATORY and obj.announced_at is None,
+    },
+)
+
+
+def access_round(user: Viewer, slug: str) -> scenario.Round:
+    return access(user, scenario.Round, pk=slug)
 
 
 def _users_visible(user: Viewer) -> models.QuerySet[User]:

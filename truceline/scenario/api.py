@@ -33,12 +33,19 @@ class CategoryOut(Schema):
     acled_sub_event_type: str
 
 
+class IndicatorOut(Schema):
+    slug: str
+    name: str
+    description: str = ""
+    categories: list[str] = []
+
+
 class CommitmentOut(Schema):
     slug: str
     title: str
     text: str
     parties: list[str]
-    indicators: list[dict[str, str]]
+    indicators: list[IndicatorOut]
     introduced_by: str | None
 
 

@@ -7,6 +7,7 @@ Objects dropped from a newer file are retired, not deleted, so that old records 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -81,7 +82,13 @@ class Category(models.Model):
 
 
 class Round(models.Model):
-    """A round of talks: where, when, who, and what it decided."""
+    """A round of talks: where, when, who, and what it decided.
+
+    Rounds come from the scenario file (those held before the mechanism ran) or are recorded
+    by the mechanism (``recorded_by`` set). A recorded round is the mediators' until a
+    guarantor announces it; announcing applies its decisions to the commitments. The scenario
+    loader leaves recorded rounds alone.
+    """
 
     slug = models.SlugField(max_length=60, primary_key=True)
     title = models.CharField(max_length=200)
@@ -90,7 +97,17 @@ class Round(models.Model):
     ends = models.DateField()
     mediators = models.ManyToManyField(Organisation, related_name="+", blank=True)
     summary = models.TextField(blank=True)
+    delegations = models.JSONField(
+        default=list, blank=True, help_text=_("[{organisation, head, members}]")
+    )
+    agenda = models.JSONField(default=list, blank=True, help_text=_("Items, in order."))
+    outcome = models.TextField(blank=True)
     decisions = models.JSONField(default=list, blank=True)
+    announced_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
     retired = models.BooleanField(default=False)
 
     class Meta:
@@ -110,6 +127,14 @@ class Commitment(models.Model):
     indicators = models.JSONField(default=list, blank=True)
     introduced_by = models.ForeignKey(
         Round, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        Round,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The recorded round that last made, amended or retired this clause."),
     )
     retired = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -91,19 +91,29 @@ class CategoryIn(Strict):
     acled: AcledMapping
 
 
+DecisionKind = Literal[
+    "extend-ceasefire",
+    "create-commitment",
+    "amend-commitment",
+    "retire-commitment",
+    "set-up-mechanism",
+    "next-round",
+    "other",
+]
+DECISION_KINDS: tuple[str, ...] = get_args(DecisionKind)
+
+
 class Decision(Strict):
-    kind: Literal[
-        "extend-ceasefire",
-        "create-commitment",
-        "amend-commitment",
-        "retire-commitment",
-        "set-up-mechanism",
-        "next-round",
-        "other",
-    ]
+    kind: DecisionKind
     text: str = Field(min_length=1)
     commitment: Slug | None = None
     date: dt.date | None = None
+
+
+class Delegation(Strict):
+    organisation: Slug
+    head: str = Field(default="", max_length=200, description="empty when not made public")
+    members: list[str] = []
 
 
 class RoundIn(Strict):
@@ -113,7 +123,10 @@ class RoundIn(Strict):
     starts: dt.date
     ends: dt.date
     mediators: list[Slug] = []
+    delegations: list[Delegation] = []
+    agenda: list[str] = []
     summary: str = ""
+    outcome: str = ""
     decisions: list[Decision] = []
 
 
@@ -121,6 +134,9 @@ class Indicator(Strict):
     slug: Slug
     name: str = Field(min_length=1)
     description: str = ""
+    categories: list[Slug] = Field(
+        default=[], description="for counts of incidents: the violation categories counted"
+    )
 
 
 class CommitmentIn(Strict):
@@ -243,6 +259,7 @@ def _cross_references(doc: ScenarioDocument) -> list[tuple[Loc, str]]:
     rounds = {r.slug for r in doc.rounds}
     sectors = {s.slug for s in doc.sectors}
     commitments = {c.slug for c in doc.commitments}
+    categories = {c.slug for c in doc.categories}
     unique("organisations", [o.slug for o in doc.organisations])
     unique("categories", [c.slug for c in doc.categories])
     unique("rounds", [r.slug for r in doc.rounds])
@@ -269,6 +286,14 @@ def _cross_references(doc: ScenarioDocument) -> list[tuple[Loc, str]]:
         for j, m in enumerate(r.mediators):
             if orgs.get(m) is None or orgs[m].kind != "mediator":
                 problems.append((("rounds", i, "mediators", j), f"{m!r} is not a mediator"))
+        for j, dg in enumerate(r.delegations):
+            if dg.organisation not in orgs:
+                problems.append(
+                    (
+                        ("rounds", i, "delegations", j, "organisation"),
+                        f"unknown organisation {dg.organisation!r}",
+                    )
+                )
         for j, d in enumerate(r.decisions):
             if d.commitment and d.commitment not in commitments:
                 problems.append(
@@ -281,6 +306,15 @@ def _cross_references(doc: ScenarioDocument) -> list[tuple[Loc, str]]:
         for j, p in enumerate(c.parties):
             if p not in parties:
                 problems.append((("commitments", i, "parties", j), f"{p!r} is not a party"))
+        for j, ind in enumerate(c.indicators):
+            for k, cat in enumerate(ind.categories):
+                if cat not in categories:
+                    problems.append(
+                        (
+                            ("commitments", i, "indicators", j, "categories", k),
+                            f"unknown category {cat!r}",
+                        )
+                    )
         if c.introduced_by and c.introduced_by not in rounds:
             problems.append(
                 (("commitments", i, "introduced_by"), f"unknown round {c.introduced_by!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,11 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "starts": r.starts,
                     "ends": r.ends,
                     "summary": r.summary,
+                    "delegations": [d.model_dump() for d in r.delegations],
+                    "agenda": list(r.agenda),
+                    "outcome": r.outcome,
                     "decisions": jsonable([d.model_dump(exclude_none=True) for d in r.decisions]),
+                    "announced_at": dt.datetime.combine(r.ends, dt.time(), tzinfo=dt.UTC),
                     "mediators": sorted(r.mediators),
                 }
                 for r in doc.rounds
@@ -205,8 +210,12 @@ def scenario_load(
                 summary.updated.append(f"scenario:{head.slug}")
 
             for kind, model, wanted_by_slug in _rows(doc):
-                existing = {obj.pk: obj for obj in model._default_manager.all()}
+                existing = {
+                    obj.pk: obj for obj in model._default_manager.all() if not _mechanism_owned(obj)
+                }
                 for slug, wanted in wanted_by_slug.items():
+                    if slug not in existing and model._default_manager.filter(pk=slug).exists():
+                        continue  # the mechanism's own (see _mechanism_owned)
                     _apply(actor, kind, model, existing.get(slug), slug, wanted, summary)
                 for slug, obj in existing.items():
                     if slug not in wanted_by_slug and not obj.retired:  # type: ignore[attr-defined]
@@ -228,6 +237,16 @@ def scenario_load(
                 },
             )
     return summary
+
+
+def _mechanism_owned(obj: models.Model) -> bool:
+    """Rounds the mechanism recorded, and clauses such rounds made or changed, belong to the
+    mechanism's own record: a scenario file neither overwrites nor retires them."""
+    if isinstance(obj, m.Round):
+        return obj.recorded_by_id is not None
+    if isinstance(obj, m.Commitment):
+        return obj.changed_by_id is not None
+    return False
 
 
 def _apply(

@@ -120,3 +120,65 @@ def test_replies_on_time_count_answers_within_the_window(api) -> None:  # type: 
     fire = Commitment.objects.get(pk="no-cross-border-fire")
     found = {i.slug: i for i in indicators(fire, "afghanistan", "2025-11")}["replies-on-time"]
     assert (found.value, found.records) == ("1 of 2", [ids[0]])
+
+
+def test_the_grid_api_chooses_its_months_and_hides_what_the_viewer_may_not_open(
+    api, people
+) -> None:  # type: ignore[no-untyped-def]
+    month = periods(months=1)[0]
+    status, body = api.get("/compliance?from=2025-11&months=2")
+    assert status == 200 and body["periods"] == ["2025-11", "2025-12"]
+    assert api.get("/compliance")[1]["periods"] == periods(months=3)
+    for bad in ("?months=13", "?months=0", "?from=2025-13", "?from=soon"):
+        status, body = api.get(f"/compliance{bad}")
+        assert status == 422, bad
+    made = request_make(
+        actor=people["pk-liaison"],
+        data=RequestInput(
+            to_party="afghanistan",
+            kind="hand-over",
+            grounds="led the attack",
+            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+            subjects=[SubjectInput("A. Person")],
+            commitment="action-against-armed-groups",
+        ),
+    )
+    request_answer(actor=people["af-liaison"], request=made, answer="accepted", reasons="")
+    cell = f"/compliance/action-against-armed-groups/afghanistan/{month}"
+
+    def answered(as_: str | None) -> dict:  # type: ignore[type-arg]
+        status, body = api.get(cell, as_=as_)
+        assert status == 200
+        return {i["slug"]: i for i in body["indicators"]}["requests-answered"]
+
+    # the figure is the same for everyone; the request behind it only for those who see it
+    assert answered(None) == answered("af-liaison") | {"records": []}
+    assert answered("af-liaison")["records"] == [made.id]
+    assert answered("tr-monitor")["records"] == [made.id]
+    # propose, then confirm, through the API; the public sees the status once confirmed
+    assert api.post(cell, {"status": "complied", "reasons": ""}, as_="qa-monitor")[0] == 422
+    assert (
+        api.post(cell, {"status": "complied", "reasons": "Answered."}, as_="pk-liaison")[0] == 403
+    )
+    status, body = api.post(cell, {"status": "complied", "reasons": "Answered."}, as_="qa-monitor")
+    assert status == 200 and body["status"] == "complied" and not body["confirmed"]
+    assert api.get(cell)[1]["status"] == "not-assessed"
+    assert api.post(f"{cell}/confirm", as_="qa-monitor")[0] == 403
+    status, body = api.post(f"{cell}/confirm", as_="tr-signatory")
+    assert status == 200 and body["confirmed"]
+    assert api.get(cell)[1]["status"] == "complied"
+    assert api.post(f"{cell}/confirm", as_="qa-signatory")[0] == 409
+    assert api.get(f"/compliance/no-such/afghanistan/{month}")[0] == 404
+    assert api.get("/compliance/action-against-armed-groups/qatar/2025-11")[0] == 404
+    assert api.get("/compliance/action-against-armed-groups/afghanistan/2025-13")[0] == 404
+
+
+def test_the_grid_page_chooses_its_months(people, login) -> None:  # type: ignore[no-untyped-def]
+    page = login("qa-monitor").get("/compliance/?from=2025-10&months=2")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ">2025-10<" in text and ">2025-11<" in text and ">2025-12<" not in text
+    refused = login("qa-monitor").get("/compliance/?from=October&months=40")
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    assert 'id="from-err"' in text and 'id="months-err"' in text

@@ -94,3 +94,36 @@ def test_measures_on_the_incident_page(people, login) -> None:  # type: ignore[n
 
     public = Client().get(page).content.decode()
     assert "Measures decided by the guarantors" in public and "Act." in public
+
+
+def test_the_measures_page_lists_what_each_viewer_may_see(people, login, client) -> None:  # type: ignore[no-untyped-def]
+    from truceline.followup.services import measure_announce, measure_decide
+
+    finding = make_incident(people, "published").findings.get(status="published")
+    late = measure_decide(
+        actor=people["qa-signatory"],
+        finding=finding,
+        party="afghanistan",
+        kind="demand",
+        text="Hand over the commanders.",
+        due=dt.date.today() + dt.timedelta(days=3),
+    )
+    quiet = measure_decide(
+        actor=people["tr-signatory"],
+        finding=finding,
+        party="afghanistan",
+        kind="warning",
+        text="A private warning.",
+        due=None,
+    )
+    measure_announce(actor=people["qa-monitor"], measure=late)
+    anonymous = client.get("/measures/").content.decode()
+    assert "Hand over the commanders." in anonymous and "A private warning." not in anonymous
+    party = login("af-liaison").get("/measures/").content.decode()
+    assert "A private warning." in party and "not yet announced" in party
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=5)):
+        overdue = login("qa-monitor").get("/measures/?state=overdue").content.decode()
+    assert "Hand over the commanders." in overdue and "A private warning." not in overdue
+    assert quiet.pk not in overdue
+    done = login("qa-monitor").get("/measures/?state=done&party=pakistan").content.decode()
+    assert "No measure." in done

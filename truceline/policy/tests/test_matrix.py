@@ -74,6 +74,10 @@ organisation:pakistan      change   .      .     .     .     .     .     .     Y
 category:shelling          view     Y      Y     Y     Y     Y     Y     Y     Y
 commitment                 view     Y      Y     Y     Y     Y     Y     Y     Y
 round                      view     Y      Y     Y     Y     Y     Y     Y     Y
+round                      announce .      .     .     .     .     .     .     .
+round:recorded             view     .      .     .     Y     Y     Y     Y     Y
+round:recorded             announce .      .     .     .     .     Y     Y     .
+round:recorded             change   .      .     .     .     .     .     .     Y
 sector                     view     Y      Y     Y     Y     Y     Y     Y     Y
 place:torkham              view     Y      Y     Y     Y     Y     Y     Y     Y
 place:torkham              change   .      .     .     .     .     .     .     Y
@@ -306,13 +310,16 @@ def make_incident(
     confidentiality: str = "parties",
     evidence: tuple[str, ...] = (),
     filer: str = "pk-liaison",
+    category: str = "shelling",
 ) -> Incident:
     """An incident filed by Pakistan (or ``filer``) against Afghanistan, driven by the services
     to ``state``."""
     mon = people["qa-monitor"]
     report, _ = report_submit(
         actor=people[filer],
-        data=replace(REPORT, confidentiality=confidentiality, evidence=list(evidence)),
+        data=replace(
+            REPORT, confidentiality=confidentiality, evidence=list(evidence), category=category
+        ),
     )
     incident = report.incident
     if state == "withdrawn":
@@ -344,6 +351,18 @@ def make_incident(
     incident.refresh_from_db()
     assert incident.state == state
     return incident
+
+
+def _recorded_round(people: dict[str, User]) -> sm.Round:
+    """A round the mechanism recorded and no guarantor has announced yet."""
+    from truceline.followup.rounds import RoundInput, round_record
+
+    return round_record(
+        actor=people["qa-monitor"],
+        data=RoundInput(
+            title="Talks", venue="Doha", starts=dt.date(2026, 1, 5), ends=dt.date(2026, 1, 6)
+        ),
+    )
 
 
 def _reconsidered(people: dict[str, User]) -> Incident:
@@ -453,7 +472,9 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "organisation": lambda people, key: sm.Organisation.objects.get(pk=key),
     "category": lambda people, key: sm.Category.objects.get(pk=key),
     "commitment": _first(sm.Commitment),
-    "round": _first(sm.Round),
+    "round": lambda people, state: (
+        _recorded_round(people) if state else _first(sm.Round)(people, state)
+    ),
     "sector": _first(sm.Sector),
     "place": lambda people, key: sm.Place.objects.get(pk=key),
     "actor": _first(sm.Actor),
