@@ -13,6 +13,7 @@ from truceline.followup.api import router as followup_router
 from truceline.geo.api import router as geo_router
 from truceline.incidents.api import router as incidents_router
 from truceline.ledger.api import router as ledger_router
+from truceline.notify.api import router as notify_router
 from truceline.redaction.api import router as redaction_router
 from truceline.reports.api import router as reports_router
 from truceline.scenario.api import router as scenario_router
@@ -42,3 +43,4 @@ api.add_router("", evidence_router)
 api.add_router("", followup_router)
 api.add_router("", geo_router)
 api.add_router("", dashboards_router)
+api.add_router("", notify_router)

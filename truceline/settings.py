@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "truceline.core",
     "truceline.scenario",
     "truceline.accounts",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "truceline.evidence",
     "truceline.followup",
     "truceline.dashboards",
+    "truceline.notify",
     "truceline.web",
 ]
 
@@ -259,3 +262,21 @@ STORAGES = {
         }
     ),
 }
+
+# --- notifications (truceline/notify) ---------------------------------------------------------
+# Background tasks go through Django's tasks API to a database-backed queue, run by
+# `truceline worker`: a slow mail server or webhook receiver never slows a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EMAIL_BACKEND = os.environ.get(
+    "TRUCELINE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("TRUCELINE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TRUCELINE_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = os.environ.get("TRUCELINE_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("TRUCELINE_EMAIL_FROM", "truceline@localhost")
+# Webhook deliveries: attempts in all, and the first retry's delay (doubling after each).
+TRUCELINE_WEBHOOK_ATTEMPTS = int(os.environ.get("TRUCELINE_WEBHOOK_ATTEMPTS", "6"))
+TRUCELINE_WEBHOOK_RETRY_SECONDS = float(os.environ.get("TRUCELINE_WEBHOOK_RETRY_SECONDS", "30"))
+TRUCELINE_WEBHOOK_TIMEOUT = float(os.environ.get("TRUCELINE_WEBHOOK_TIMEOUT", "10"))
+# Links in notifications point here.
+TRUCELINE_SITE_URL = os.environ.get("TRUCELINE_SITE_URL", "http://127.0.0.1:8000")

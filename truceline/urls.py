@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("truceline.followup.urls")),
     path("", include("truceline.dashboards.urls")),
     path("", include("truceline.geo.urls")),
+    path("", include("truceline.notify.urls")),
     path("", include("truceline.web.urls")),
 ]

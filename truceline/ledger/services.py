@@ -15,7 +15,7 @@ import contextvars
 import datetime as dt
 import functools
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -181,6 +181,18 @@ def _append_locked(
     return event
 
 
+Listener = Callable[[Event, dict[str, Any]], None]
+_listeners: list[Listener] = []
+
+
+def listen(listener: Listener) -> None:
+    """Call ``listener(event, payload)`` after each append, in the same transaction: what it
+    writes (e.g. notifications and their delivery tasks) commits with the event or not at all.
+    It must not fail for reasons of its own; an exception rolls the caller's change back."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def event_append(
     *,
     actor: AbstractBaseUser | None,
@@ -198,6 +210,8 @@ def event_append(
         head, actor=actor, kind=kind, object_type=object_type, object_id=object_id, payload=payload
     )
     _checkpoint_if_due(head)
+    for listener in _listeners:
+        listener(event, payload)
     return event
 
 

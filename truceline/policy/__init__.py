@@ -20,6 +20,7 @@ from truceline.policy.core import (
 from truceline.policy.evidence import access_evidence
 from truceline.policy.followup import access_measure, access_request
 from truceline.policy.geography import cell_tally_visible, sees_exact_location
+from truceline.policy.notify import access_webhook
 from truceline.policy.platform import access_event, access_round, access_token, access_user
 from truceline.policy.workflow import sees_reporter
 
@@ -33,6 +34,7 @@ __all__ = [
     "access_round",
     "access_token",
     "access_user",
+    "access_webhook",
     "can",
     "cell_tally_visible",
     "is_mediator",

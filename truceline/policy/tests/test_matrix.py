@@ -46,6 +46,8 @@ from truceline.incidents.services import (
 )
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
+from truceline.notify.models import Notification, Webhook
+from truceline.notify.services import webhook_create
 from truceline.policy import access, can, visible_to
 from truceline.policy.core import _VISIBILITY
 from truceline.redaction.models import Seal
@@ -166,6 +168,10 @@ cell-tally:published       view     Y      Y     Y     Y     Y     Y     Y     Y
 cell-total:received        view     .      Y     .     Y     Y     Y     Y     Y
 cell-total:published       view     Y      Y     Y     Y     Y     Y     Y     Y
 week-tally:received        view     Y      Y     Y     Y     Y     Y     Y     Y
+notification:af-liaison    view     .      .     Y     .     .     .     .     .
+notification:qa-monitor    view     .      .     .     Y     .     .     .     .
+webhook:pk-liaison         view     .      Y     .     .     .     .     .     .
+webhook:pk-liaison         revoke   .      Y     .     .     .     .     .     .
 """
 
 
@@ -489,6 +495,17 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "cell-tally": lambda people, state: _tally(CellTally, make_incident(people, state)),
     "cell-total": lambda people, state: _tally(CellTotal, make_incident(people, state)),
     "week-tally": lambda people, state: _tally(WeekTally, make_incident(people, state)),
+    "notification": lambda people, key: Notification.objects.create(
+        user=people[key],
+        kind="question",
+        subject="s",
+        body="b",
+        object_type="incident",
+        object_id="INC-X",
+        url="/",
+        created_at=dt.datetime.now(dt.UTC),
+    ),
+    "webhook": lambda people, key: webhook_create(actor=people[key], url="http://127.0.0.1:9/")[0],
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -520,6 +537,8 @@ MODEL_OF_KIND = {
     "cell-tally": CellTally,
     "cell-total": CellTotal,
     "week-tally": WeekTally,
+    "notification": Notification,
+    "webhook": Webhook,
 }
 
 

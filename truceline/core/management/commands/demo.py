@@ -1,5 +1,7 @@
 import os
 import secrets
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -73,6 +75,9 @@ class Command(BaseCommand):
         if incidents:
             self._synthetic(incidents, seed)
         if not no_serve:
+            # the background worker (notifications, reminders; mail goes to this console),
+            # in the same process group: Ctrl-C stops it with the server
+            subprocess.Popen([sys.executable, "-m", "truceline", "worker"])
             self.stdout.write(f"serving at http://127.0.0.1:{port}/ (Ctrl-C stops)")
             call_command("serve", port=port)
 
