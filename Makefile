@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt bench bench-evidence bench-map openapi clean
+.PHONY: demo test check fmt bench bench-evidence bench-map bench-export openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-evidence: $(VENV)/.dev
 ## bench-map: the map's data and the dashboard at 1,000,000 incidents, SQLite then PostgreSQL; writes docs/performance.md
 bench-map: $(VENV)/.dev
 	scripts/bench-map $(BENCH_ARGS)
+
+## bench-export: each export format of 1,000,000 incidents, memory watched; writes docs/performance.md
+bench-export: $(VENV)/.dev
+	scripts/bench-export $(BENCH_ARGS)
 
 ## openapi: write the committed OpenAPI document (CI diffs it)
 openapi: $(VENV)/.runtime

@@ -8,6 +8,7 @@ from truceline.accounts.api import router as accounts_router
 from truceline.core.api import install_error_handlers
 from truceline.dashboards.api import router as dashboards_router
 from truceline.evidence.api import router as evidence_router
+from truceline.exchange.api import router as exchange_router
 from truceline.findings.api import router as findings_router
 from truceline.followup.api import router as followup_router
 from truceline.geo.api import router as geo_router
@@ -44,3 +45,4 @@ api.add_router("", followup_router)
 api.add_router("", geo_router)
 api.add_router("", dashboards_router)
 api.add_router("", notify_router)
+api.add_router("", exchange_router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "truceline.followup",
     "truceline.dashboards",
     "truceline.notify",
+    "truceline.exchange",
     "truceline.web",
 ]
 

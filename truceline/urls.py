@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("truceline.dashboards.urls")),
     path("", include("truceline.geo.urls")),
     path("", include("truceline.notify.urls")),
+    path("", include("truceline.exchange.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -35,6 +35,7 @@ class Country:
     code: str  # ISO 3166-1 alpha-2
     name: str
     geometry: shapely.Geometry
+    numeric: int | None = None  # ISO 3166-1 numeric (ACLED's "iso")
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,18 @@ def countries() -> dict[str, Country]:
     out: dict[str, Country] = {}
     with shapefile.Reader(str(path), encoding="utf-8") as sf:
         for rec, shp in zip(
-            sf.iterRecords(fields=["ISO_A2", "ISO_A2_EH", "NAME"]), sf.iterShapes(), strict=True
+            sf.iterRecords(fields=["ISO_A2", "ISO_A2_EH", "ISO_N3", "ISO_N3_EH", "NAME"]),
+            sf.iterShapes(),
+            strict=True,
         ):
             code = rec["ISO_A2"] if rec["ISO_A2"] != "-99" else rec["ISO_A2_EH"]
             if code == "-99" or code in out:
                 continue
             geometry = shape(shp.__geo_interface__)
             shapely.prepare(geometry)
-            out[code] = Country(code=code, name=rec["NAME"], geometry=geometry)
+            n3 = rec["ISO_N3"] if rec["ISO_N3"] != "-99" else rec["ISO_N3_EH"]
+            numeric = int(n3) if str(n3).lstrip("-").isdigit() and int(n3) > 0 else None
+            out[code] = Country(code=code, name=rec["NAME"], geometry=geometry, numeric=numeric)
     return out
 
 

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -68,7 +69,12 @@ def _no_wait(settings: Any) -> None:
 
 
 def work() -> None:
-    call_command("worker", "--batch", "--interval", "0", verbosity=0)
+    """The real worker, run to an empty queue. Inside the test's transaction: its habit of
+    closing connections between tasks (autocommit is off in a transaction) is held back, or
+    PostgreSQL would lose the test's data with the connection."""
+    target = "django_tasks_db.management.commands.db_worker.close_old_connections"
+    with mock.patch(target, lambda: None):
+        call_command("worker", "--batch", "--interval", "0", verbosity=0)
 
 
 def signed_correctly(got: dict[str, Any], secret: str) -> bool:

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["ledger", "evidence", "map"])
+        parser.add_argument("target", choices=["ledger", "evidence", "map", "export"])
+        parser.add_argument("--one", help="export: internal, one child run FORMAT:USERNAME")
         parser.add_argument("--incidents", type=int, default=1_000_000, help="map: at least")
         parser.add_argument("--repeat", type=int, default=30, help="map: requests per figure")
         parser.add_argument("--size", type=int, default=1 << 30, help="evidence: upload bytes")
@@ -36,6 +37,9 @@ class Command(BaseCommand):
             return
         if options["target"] == "map":
             self._map(options, progress)
+            return
+        if options["target"] == "export":
+            self._export(options, progress)
             return
         try:
             results = bench.run(
@@ -103,6 +107,34 @@ class Command(BaseCommand):
             *(f"| {a} | {b} | {c} |" for a, b, c in lines),
         ]
         self._write(f"map-{vendor}", "\n".join(table), options["write"])
+
+    def _export(self, options: dict[str, Any], progress: Any) -> None:
+        import json
+
+        from django.db import connection
+
+        from truceline.exchange import bench as export_bench
+        from truceline.ledger import bench
+
+        if options["one"]:
+            fmt, _sep, username = options["one"].partition(":")
+            self.stdout.write(json.dumps(export_bench.one(fmt, username)))
+            return
+        try:
+            lines = export_bench.run(options["incidents"], progress)
+        except (RuntimeError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        vendor = connection.vendor
+        table = [
+            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
+            f"Command: `make bench-export` (`truceline bench export --incidents "
+            f"{options['incidents']}` on a scratch {vendor} database).",
+            "",
+            "| export, viewer | peak memory, time | note |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
+        ]
+        self._write(f"export-{vendor}", "\n".join(table), options["write"])
 
     def _write(self, name: str, text: str, path: Path | None) -> None:
         self.stdout.write(text)

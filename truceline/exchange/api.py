@@ -1,0 +1,65 @@
+"""/exports/incidents.{format}: every incident the caller may see, streamed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from truceline.core.api import PageOrBearer, errors
+from truceline.exchange.exports import Filters
+from truceline.exchange.views import stream
+
+router = Router(tags=["exports"])
+
+
+class ExportParams(Schema):
+    model_config = ConfigDict(extra="forbid")
+    state: str | None = Field(None, max_length=24)
+    category: str | None = Field(None, max_length=60)
+    party: str | None = Field(None, max_length=60)
+    sector: str | None = Field(None, max_length=60)
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+
+
+def filters_from(query: Any) -> Filters:
+    """The page's query string as filters; a bad date is a ValueError naming the field."""
+    out = Filters()
+    for name in ("state", "category", "party", "sector"):
+        value = (query.get(name) or "").strip()
+        if len(value) > 60:
+            raise ValueError(f"{name}: at most 60 characters")
+        setattr(out, name, value or None)
+    for name, attr in (("from", "from_"), ("to", "to")):
+        value = (query.get(name) or "").strip()
+        if value:
+            try:
+                setattr(out, attr, dt.date.fromisoformat(value))
+            except ValueError as exc:
+                raise ValueError(f"{name}: a date, as YYYY-MM-DD") from exc
+    return out
+
+
+@router.get(
+    "/exports/incidents.{fmt}",
+    response={200: Any, **errors(401, 404, 422)},
+    auth=PageOrBearer(),
+    summary="Every incident you may see, streamed: csv (with an HXL hashtag row), geojson, "
+    "jsonl, acled (ACLED-compatible CSV); the public's points rounded",
+)
+def exports_incidents(
+    request: HttpRequest, fmt: Literal["csv", "geojson", "jsonl", "acled"], q: Query[ExportParams]
+) -> StreamingHttpResponse:
+    filters = Filters(
+        state=q.state,
+        category=q.category,
+        party=q.party,
+        sector=q.sector,
+        from_=q.from_,
+        to=q.to,
+    )
+    return stream(request.user, fmt, filters)
