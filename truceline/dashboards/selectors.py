@@ -17,6 +17,7 @@ from truceline.dashboards.maps import HIDDEN_STATES
 from truceline.dashboards.models import WeekTally
 from truceline.dashboards.svg import Series, weekly_chart
 from truceline.dashboards.tally import week_of
+from truceline.exchange.selectors import baseline
 from truceline.findings.models import Determination
 from truceline.followup.compliance import grid, periods
 from truceline.followup.models import Measure, PartyRequest, RequestState
@@ -217,6 +218,7 @@ def dashboard(
         "chart": chart,
         "table": table,
         "parties": parties,
+        "baseline": baseline(viewer, scenario.agreement_date, parties),
         "party_names": names,
         "category": category,
         "by_category": by_category,

@@ -7,6 +7,7 @@ answers for an object the user can see; a refusal there is a 403. The matrix tes
 (policy/tests/test_matrix.py) checks the whole table.
 """
 
+from truceline.policy import exchange as _exchange  # noqa: F401 (registers its rules)
 from truceline.policy.core import (
     Viewer,
     access,

@@ -22,6 +22,7 @@ from truceline.accounts.services import token_create
 from truceline.core.errors import NotFound
 from truceline.dashboards.models import CellTally, CellTotal, WeekTally
 from truceline.evidence.models import Evidence
+from truceline.exchange.models import HistoricEvent, ImportBatch
 from truceline.findings.models import Finding, Reconsideration
 from truceline.findings.services import (
     FindingInput,
@@ -172,6 +173,8 @@ notification:af-liaison    view     .      .     Y     .     .     .     .     .
 notification:qa-monitor    view     .      .     .     Y     .     .     .     .
 webhook:pk-liaison         view     .      Y     .     .     .     .     .     .
 webhook:pk-liaison         revoke   .      Y     .     .     .     .     .     .
+historic-event             view     Y      Y     Y     Y     Y     Y     Y     Y
+import-batch               view     Y      Y     Y     Y     Y     Y     Y     Y
 """
 
 
@@ -359,6 +362,29 @@ def make_incident(
     return incident
 
 
+def _historic() -> models.Model:
+    """One imported UCDP event."""
+    batch = ImportBatch.objects.create(
+        source="ucdp",
+        file_name="ged.csv",
+        sha256="0" * 64,
+        rows=1,
+        imported_at=dt.datetime.now(dt.UTC),
+    )
+    return HistoricEvent.objects.create(
+        source="ucdp",
+        source_id="1",
+        batch=batch,
+        digest="0" * 64,
+        event_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2024, 1, 1),
+        event_type="State-based conflict",
+        country_name="Pakistan",
+        lat=34.0,
+        lon=71.0,
+    )
+
+
 def _recorded_round(people: dict[str, User]) -> sm.Round:
     """A round the mechanism recorded and no guarantor has announced yet."""
     from truceline.followup.rounds import RoundInput, round_record
@@ -506,6 +532,8 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
         created_at=dt.datetime.now(dt.UTC),
     ),
     "webhook": lambda people, key: webhook_create(actor=people[key], url="http://127.0.0.1:9/")[0],
+    "historic-event": lambda people, key: _historic(),
+    "import-batch": lambda people, key: _historic().batch,
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -539,6 +567,8 @@ MODEL_OF_KIND = {
     "week-tally": WeekTally,
     "notification": Notification,
     "webhook": Webhook,
+    "historic-event": HistoricEvent,
+    "import-batch": ImportBatch,
 }
 
 
