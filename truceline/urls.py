@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("truceline.geo.urls")),
     path("", include("truceline.notify.urls")),
     path("", include("truceline.exchange.urls")),
+    path("", include("truceline.publications.urls")),
     path("", include("truceline.web.urls")),
 ]

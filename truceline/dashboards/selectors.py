@@ -219,6 +219,8 @@ def dashboard(
         "table": table,
         "parties": parties,
         "baseline": baseline(viewer, scenario.agreement_date, parties),
+        "report_from": max(scenario.agreement_date, today - dt.timedelta(days=30)),
+        "report_to": today,
         "party_names": names,
         "category": category,
         "by_category": by_category,

@@ -1,0 +1,85 @@
+"""The periodic verification report: real PDFs from WeasyPrint, read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from truceline.core.errors import Invalid
+from truceline.followup.services import RequestInput, SubjectInput, request_make
+from truceline.policy.tests.test_matrix import make_incident
+from truceline.publications.periodic import render_pdf
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2025, 10, 19)
+
+
+def text_of(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def findings(people):  # type: ignore[no-untyped-def]
+    published = [make_incident(people, "published") for _ in range(2)]
+    endorsed = make_incident(people, "endorsed")
+    request_make(
+        actor=people["pk-liaison"],
+        data=RequestInput(
+            to_party="afghanistan",
+            kind="hand-over",
+            grounds="led the attack",
+            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+            subjects=[SubjectInput("Qari Abdul Wali")],
+        ),
+    )
+    return {
+        "published": [i.findings.get().pk for i in published],
+        "endorsed": endorsed.findings.get().pk,
+    }
+
+
+def test_each_edition_holds_what_its_readers_may_see(findings) -> None:  # type: ignore[no-untyped-def]
+    end = dt.date.today()
+    public = text_of(render_pdf(START, end, "public"))
+    parties = text_of(render_pdf(START, end, "parties"))
+    for fid in findings["published"]:
+        assert fid in public and fid in parties
+    assert findings["endorsed"] not in public  # endorsed, not yet published
+    assert findings["endorsed"] in parties  # both parties may see it
+    assert "Verification report" in public and "Public edition" in public
+    assert "Ledger checkpoint" in public and "Tree size" in public
+    assert "Qari" not in parties and "Qari" not in public  # names never in a report
+    assert "Mortar rounds" not in public  # the filer's narrative is no part of it
+    assert "REQ-" in parties and "REQ-" not in public  # open requests: the parties' edition
+
+
+def test_bad_ranges_are_refused(people) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Invalid):
+        render_pdf(dt.date(2026, 1, 2), dt.date(2026, 1, 1), "public")
+    with pytest.raises(Invalid):
+        render_pdf(START, dt.date(2027, 12, 1), "public")
+
+
+def test_the_command_and_the_download(findings, tmp_path, client, login) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "report.pdf"
+    end = dt.date.today().isoformat()
+    call_command("report", "--from", START.isoformat(), "--to", end, "--out", str(out))
+    assert findings["endorsed"] in text_of(out.read_bytes())
+    with pytest.raises(CommandError, match="a date"):
+        call_command("report", "--from", "soon", "--to", end, "--out", str(out))
+    got = client.get(f"/reports/periodic/?from={START}&to={end}&edition=public")
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+    assert findings["published"][0] in text_of(got.content)
+    assert (
+        client.get(f"/reports/periodic/?from={START}&to={end}&edition=parties").status_code == 404
+    )
+    assert client.get("/reports/periodic/?from=x&to=y").status_code == 422
+    liaison = login("af-liaison")
+    got = liaison.get(f"/reports/periodic/?from={START}&to={end}&edition=parties")
+    assert got.status_code == 200 and findings["endorsed"] in text_of(got.content)
