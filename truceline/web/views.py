@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import connection
@@ -26,7 +27,7 @@ HOME_TEMPLATES = {
 }
 
 
-def _queues(user: Any, role: str) -> dict[str, Any]:
+def _queues(user: Any, role: str, query: Any = None) -> dict[str, Any]:
     """What each role has to do, read through the policy; urgent first, oldest first."""
     incidents = visible_to(user, Incident).select_related("category", "accused_party")
     findings = visible_to(user, Finding).select_related("incident")
@@ -78,9 +79,21 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
                 votes__organisation_id=getattr(user, "organisation_id", None)
             )[:50]
         }
+    chosen = findings.filter(status=FindingStatus.PUBLISHED)
+    filters = _portal_filters(query or {})
+    if filters["party"]:
+        chosen = chosen.filter(attributed_party_id=filters["party"])
+    if filters["category"]:
+        chosen = chosen.filter(incident__category_id=filters["category"])
+    if filters["determination"]:
+        chosen = chosen.filter(determination=filters["determination"])
+    if filters["from"]:
+        chosen = chosen.filter(published_at__date__gte=filters["from"])
+    if filters["to"]:
+        chosen = chosen.filter(published_at__date__lte=filters["to"])
     published = list(
-        findings.filter(status=FindingStatus.PUBLISHED)
-        .order_by("-published_at")
+        chosen.order_by("-published_at")
+        .select_related("incident", "attributed_party")
         .prefetch_related("votes__organisation")[:50]
     )
     for finding in published:
@@ -94,7 +107,58 @@ def _queues(user: Any, role: str) -> dict[str, Any]:
     reopened = findings.filter(published_at__isnull=False, status=FindingStatus.SUPERSEDED).exclude(
         superseded_by__status=FindingStatus.PUBLISHED
     )
-    return {"published": published, "reopened": reopened[:50]}
+    return {
+        "published": published,
+        "reopened": reopened[:50],
+        "filters": filters,
+        **_portal(),
+    }
+
+
+def _portal_filters(query: Any) -> dict[str, Any]:
+    """The portal's filters; a value that is not a date is ignored (and shown empty)."""
+
+    def day(name: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(query.get(name, ""))
+        except ValueError:
+            return None
+
+    return {
+        "party": query.get("party", "")[:60],
+        "category": query.get("category", "")[:60],
+        "determination": query.get("determination", "")[:30],
+        "from": day("from"),
+        "to": day("to"),
+    }
+
+
+def _portal() -> dict[str, Any]:
+    """What the public portal shows beside the findings: the weekly chart, crossings, the
+    downloads and the ledger's checkpoint."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from truceline.dashboards.selectors import dashboard
+    from truceline.findings.models import Determination
+    from truceline.ledger.selectors import checkpoint_text, latest_checkpoint
+    from truceline.scenario.models import Category, Organisation, OrganisationKind, Scenario
+
+    if not Scenario.objects.exists():
+        return {}
+    board = dashboard(AnonymousUser(), weeks=12)
+    checkpoint = latest_checkpoint()
+    today = timezone.now().date()
+    return {
+        "chart": board["chart"],
+        "crossings": board["crossings"],
+        "parties": Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False),
+        "categories": Category.objects.filter(retired=False),
+        "determinations": Determination.choices,
+        "report_from": board["report_from"],
+        "report_to": today,
+        "checkpoint": checkpoint,
+        "checkpoint_text": checkpoint_text(checkpoint) if checkpoint else "",
+    }
 
 
 @require_GET
@@ -102,7 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's home: its queues, or the public portal of published findings."""
     role = role_of(request.user)
     template = HOME_TEMPLATES.get(role, HOME_TEMPLATES["public"])
-    return render(request, template, _queues(request.user, role))
+    return render(request, template, _queues(request.user, role, request.GET))
 
 
 @require_GET
