@@ -238,3 +238,37 @@ def test_the_notifications_page_and_api(people, login, api, receiver) -> None:  
     )
     assert api.post(f"/webhooks/{hook}/revoke", as_="af-liaison")[0] == 200
     assert api.post(f"/webhooks/{hook}/revoke", as_="af-liaison")[0] == 409
+
+
+def test_every_kind_of_event_reaches_a_receiver_signed(people, receiver) -> None:  # type: ignore[no-untyped-def]
+    """One receiver per person; each kind of notification the workflow makes arrives signed
+    with the receiver's own secret."""
+    from dataclasses import replace
+
+    from truceline.incidents.services import question_ask
+    from truceline.policy.tests.test_matrix import REPORT
+    from truceline.reports.services import report_submit
+
+    secrets = {}
+    for name in ("pk-liaison", "af-liaison", "tr-monitor", "qa-signatory"):
+        _hook, secrets[name] = webhook_create(actor=people[name], url=receiver.url)
+    report_submit(actor=people["pk-liaison"], data=replace(REPORT, urgent=True))
+    make_incident(people, "inadmissible")
+    make_incident(people, "merged")
+    shared = make_incident(people, "under-verification")
+    question_ask(incident=shared, actor=people["qa-monitor"], party="afghanistan", text="When?")
+    make_incident(people, "published")
+    work()
+    got: dict[str, set[str]] = {}
+    for delivery in receiver.delivered():
+        d = Delivery.objects.select_related("webhook__user", "notification").get(
+            pk=int(delivery["headers"]["Truceline-Delivery"])
+        )
+        owner = d.webhook.user.username
+        assert signed_correctly(delivery, secrets[owner])
+        got.setdefault(owner, set()).add(json.loads(delivery["body"])["kind"])
+    assert "urgent-report" in got["tr-monitor"]
+    assert {"report-inadmissible", "report-merged", "report-triaged"} <= got["pk-liaison"]
+    assert {"allegation-shared", "question", "finding-endorsed"} <= got["af-liaison"]
+    assert "vote-awaited" in got["qa-signatory"]
+    assert "finding-published" in got["tr-monitor"]
