@@ -272,3 +272,35 @@ def test_every_kind_of_event_reaches_a_receiver_signed(people, receiver) -> None
     assert {"allegation-shared", "question", "finding-endorsed"} <= got["af-liaison"]
     assert "vote-awaited" in got["qa-signatory"]
     assert "finding-published" in got["tr-monitor"]
+
+
+def test_a_measure_past_its_date_undone_is_announced_to_those_concerned(people) -> None:  # type: ignore[no-untyped-def]
+    from truceline.followup.services import measure_decide, measure_done
+
+    finding = make_incident(people, "published").findings.get(status="published")
+    due = dt.date.today() + dt.timedelta(days=3)
+    late = measure_decide(
+        actor=people["qa-signatory"],
+        finding=finding,
+        party="afghanistan",
+        kind="demand",
+        text="Hand over the commanders.",
+        due=due,
+    )
+    done = measure_decide(
+        actor=people["tr-signatory"],
+        finding=finding,
+        party="afghanistan",
+        kind="demand",
+        text="Close the camp.",
+        due=due,
+    )
+    measure_done(actor=people["qa-monitor"], measure=done, note="Seen closed.")
+    work()
+    assert not Notification.objects.filter(kind="measure-overdue").exists()
+    with time_machine.travel(dt.datetime.combine(due, dt.time(), dt.UTC) + dt.timedelta(days=2)):
+        work()
+    overdue = Notification.objects.filter(kind="measure-overdue")
+    assert {n.object_id for n in overdue} == {late.pk}
+    assert {"af-liaison", "qa-monitor", "tr-monitor"} <= {n.user.username for n in overdue}
+    assert "pk-liaison" not in {n.user.username for n in overdue}  # not addressed to Pakistan
