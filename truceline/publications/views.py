@@ -36,6 +36,13 @@ def periodic(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             f"{exc.message} {detail}".strip(), status=422, content_type="text/plain; charset=utf-8"
         )
+    except OSError:  # WeasyPrint without Pango on this server
+        return HttpResponse(
+            "The PDF engine is not installed on this server (Pango: see docs/publications.md). "
+            "The same report as a web page: add &format=html.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"verification-report-{start}-{end}-{edition}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
