@@ -92,6 +92,39 @@ def weekly(weeks: list[dt.date], category: str | None) -> dict[str, Any]:
     return {"reported": reported, "confirmed": confirmed}
 
 
+def weekly_figures(
+    weeks: list[dt.date],
+    parties: list[Organisation],
+    category: str | None = None,
+    category_name: str | None = None,
+) -> tuple[str, list[dict[str, Any]]]:
+    """The weekly chart (SVG: bars reported against each party, lines confirmed by the party
+    attributed) and the same figures as table rows; for the dashboard, the portal and the
+    periodic report."""
+    series = weekly(weeks, category)
+    reported, confirmed = series["reported"], series["confirmed"]
+    chart_series = [
+        Series(f"Reported against {p.name}", [reported[p.slug].get(w, 0) for w in weeks])
+        for p in parties
+    ] + [
+        Series(f"Confirmed, {p.name}", [confirmed[p.slug].get(w, 0) for w in weeks], kind="line")
+        for p in parties
+    ]
+    table = [
+        {
+            "week": w,
+            "reported": [reported[p.slug].get(w, 0) for p in parties],
+            "confirmed": [confirmed[p.slug].get(w, 0) for p in parties],
+        }
+        for w in weeks
+    ]
+    title = "Violations reported and confirmed per week"
+    chart = weekly_chart(
+        weeks, chart_series, title + (f", {category_name}" if category_name else "")
+    )
+    return chart, table
+
+
 def dashboard(
     viewer: Any, *, weeks: int = 26, category: str | None = None, now: dt.datetime | None = None
 ) -> dict[str, Any]:
@@ -125,40 +158,8 @@ def dashboard(
     ]
     current = week_of(now)
     week_list = [current - dt.timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
-    series = weekly(week_list, category)
-    chart_series = []
-    table = []
-    for p in parties:
-        chart_series.append(
-            Series(
-                f"Reported against {p.name}",
-                [series["reported"][p.slug].get(w, 0) for w in week_list],
-            )
-        )
-    for p in parties:
-        chart_series.append(
-            Series(
-                f"Confirmed, {p.name}",
-                [series["confirmed"][p.slug].get(w, 0) for w in week_list],
-                kind="line",
-            )
-        )
-    for w in week_list:
-        table.append(
-            {
-                "week": w,
-                "reported": [series["reported"][p.slug].get(w, 0) for p in parties],
-                "confirmed": [series["confirmed"][p.slug].get(w, 0) for p in parties],
-            }
-        )
     category_names = dict(Category.objects.values_list("slug", "name"))
-    category_name = category_names.get(category or "", "")
-    chart = weekly_chart(
-        week_list,
-        chart_series,
-        "Violations reported and confirmed per week"
-        + (f", {category_name}" if category_name else ""),
-    )
+    chart, table = weekly_figures(week_list, parties, category, category_names.get(category or ""))
     # Casualties by category (lower bounds as reported): the public counts published incidents.
     cas = WeekTally.objects.exclude(state__in=HIDDEN_STATES)
     if not mediator:

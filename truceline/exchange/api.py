@@ -26,24 +26,6 @@ class ExportParams(Schema):
     to: dt.date | None = None
 
 
-def filters_from(query: Any) -> Filters:
-    """The page's query string as filters; a bad date is a ValueError naming the field."""
-    out = Filters()
-    for name in ("state", "category", "party", "sector"):
-        value = (query.get(name) or "").strip()
-        if len(value) > 60:
-            raise ValueError(f"{name}: at most 60 characters")
-        setattr(out, name, value or None)
-    for name, attr in (("from", "from_"), ("to", "to")):
-        value = (query.get(name) or "").strip()
-        if value:
-            try:
-                setattr(out, attr, dt.date.fromisoformat(value))
-            except ValueError as exc:
-                raise ValueError(f"{name}: a date, as YYYY-MM-DD") from exc
-    return out
-
-
 @router.get(
     "/exports/incidents.{fmt}",
     response={200: Any, **errors(401, 404, 422)},

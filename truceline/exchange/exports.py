@@ -12,6 +12,7 @@ Lines; and ACLED-compatible CSV (ACLED's columns; event types from the scenario'
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 
 from truceline.geo.selectors import public_precision_km, round_point
 from truceline.incidents.models import Incident
+from truceline.incidents.selectors import filtered
 from truceline.policy import sees_exact_location, visible_to
 
 CHUNK = 64 * 1024
@@ -86,25 +88,31 @@ class Filters:
     to: Any = None
 
 
+def filters_from(query: Any) -> Filters:
+    """The page's query string as filters; a bad date is a ValueError naming the field."""
+    out = Filters()
+    for name in ("state", "category", "party", "sector"):
+        value = (query.get(name) or "").strip()
+        if len(value) > 60:
+            raise ValueError(f"{name}: at most 60 characters")
+        setattr(out, name, value or None)
+    for name, attr in (("from", "from_"), ("to", "to")):
+        value = (query.get(name) or "").strip()
+        if value:
+            try:
+                setattr(out, attr, dt.date.fromisoformat(value))
+            except ValueError as exc:
+                raise ValueError(f"{name}: a date, as YYYY-MM-DD") from exc
+    return out
+
+
 def columns(viewer: Any) -> list[tuple[str, str]]:
     return COLUMNS + (EXACT_COLUMNS if sees_exact_location(viewer) else [])
 
 
 def rows(viewer: Any, filters: Filters) -> Iterator[dict[str, Any]]:
     """The incidents this viewer may see, oldest first, as flat rows."""
-    qs = visible_to(viewer, Incident)
-    if filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.category:
-        qs = qs.filter(category_id=filters.category)
-    if filters.party:
-        qs = qs.filter(accused_party_id=filters.party)
-    if filters.sector:
-        qs = qs.filter(sector_id=filters.sector)
-    if filters.from_:
-        qs = qs.filter(occurred_at__date__gte=filters.from_)
-    if filters.to:
-        qs = qs.filter(occurred_at__date__lte=filters.to)
+    qs = filtered(visible_to(viewer, Incident), filters)
     exact = sees_exact_location(viewer)
     km = None if exact else public_precision_km()
     for v in qs.order_by("occurred_at", "id").values(*FIELDS).iterator(chunk_size=BATCH):
@@ -312,8 +320,6 @@ def as_acled(viewer: Any, filters: Filters) -> Iterator[bytes]:
 
 
 def _unix(iso: str) -> int:
-    import datetime as dt
-
     return int(dt.datetime.fromisoformat(iso).timestamp())
 
 

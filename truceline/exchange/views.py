@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from truceline.exchange.exports import FORMATS, Filters
+from truceline.exchange.exports import FORMATS, Filters, filters_from
 from truceline.scenario.models import Category, Organisation, OrganisationKind, Sector
 
 
@@ -42,8 +42,6 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 
 def export_download(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
-    from truceline.exchange.api import filters_from
-
     try:
         filters = filters_from(request.GET)
     except ValueError as exc:

@@ -18,7 +18,7 @@ from truceline.findings.services import finding_draft
 from truceline.geo.selectors import location_out
 from truceline.incidents import services
 from truceline.incidents.models import Incident, Question, Response
-from truceline.incidents.selectors import incident_timeline
+from truceline.incidents.selectors import filtered, incident_timeline
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
 from truceline.policy import access_incident, access_question, is_mediator, visible_to
@@ -153,19 +153,7 @@ def incident_out(incident: Incident, viewer: Any, *, full: bool = True) -> dict[
     summary="Incidents the caller may see (anonymous: published ones); urgent first",
 )
 def incidents_list(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
-    qs = visible_to(request.user, Incident).select_related("assigned_to")
-    if filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.category:
-        qs = qs.filter(category_id=filters.category)
-    if filters.party:
-        qs = qs.filter(accused_party_id=filters.party)
-    if filters.sector:
-        qs = qs.filter(sector_id=filters.sector)  # derived from where it happened
-    if filters.from_:
-        qs = qs.filter(occurred_at__date__gte=filters.from_)
-    if filters.to:
-        qs = qs.filter(occurred_at__date__lte=filters.to)
+    qs = filtered(visible_to(request.user, Incident).select_related("assigned_to"), filters)
     return paginate(qs, filters, lambda i: incident_out(i, request.user, full=False))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from truceline.findings.models import Finding
 from truceline.incidents.models import Incident
@@ -39,6 +39,25 @@ PRIVATE_KINDS = {
 }
 # What the timeline says of a private step; the texts are on the question or request itself.
 DETAIL_KEYS = ("party", "question", "reconsideration", "subject")
+
+
+def filtered(qs: QuerySet[Incident], filters: Any) -> QuerySet[Incident]:
+    """The incident list's filters (``state``, ``category``, ``party`` accused, ``sector``
+    derived from where it happened, ``from_`` and ``to`` on the day it occurred), from any
+    object carrying them: the API's query and the exports'."""
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.party:
+        qs = qs.filter(accused_party_id=filters.party)
+    if filters.sector:
+        qs = qs.filter(sector_id=filters.sector)
+    if filters.from_:
+        qs = qs.filter(occurred_at__date__gte=filters.from_)
+    if filters.to:
+        qs = qs.filter(occurred_at__date__lte=filters.to)
+    return qs
 
 
 def incident_timeline(incident: Incident, viewer: Any) -> list[dict[str, Any]]:

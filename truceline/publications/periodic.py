@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Invalid
-from truceline.dashboards.selectors import weekly
-from truceline.dashboards.svg import Series, weekly_chart
+from truceline.dashboards.selectors import weekly_figures
 from truceline.dashboards.tally import week_of
 from truceline.scenario.models import Organisation, OrganisationKind, Scenario
 
@@ -92,20 +91,9 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
     while week <= end:
         weeks.append(week)
         week += dt.timedelta(days=7)
-    series = weekly(weeks, None)
-    chart_series = [
-        Series(f"Reported against {p.name}", [series["reported"][p.pk].get(w, 0) for w in weeks])
-        for p in parties
-    ] + [
-        Series(
-            f"Confirmed, {p.name}",
-            [series["confirmed"][p.pk].get(w, 0) for w in weeks],
-            kind="line",
-        )
-        for p in parties
-    ]
-    reported = {p.pk: sum(series["reported"][p.pk].values()) for p in parties}
-    confirmed = {p.pk: sum(series["confirmed"][p.pk].values()) for p in parties}
+    chart, table = weekly_figures(weeks, parties)
+    reported = {p.pk: sum(row["reported"][i] for row in table) for i, p in enumerate(parties)}
+    confirmed = {p.pk: sum(row["confirmed"][i] for row in table) for i, p in enumerate(parties)}
     casualties = incidents.aggregate(killed=Sum("killed"), injured=Sum("injured"))
 
     findings_qs = shared(people, Finding).filter(status__in=["endorsed", "published"])
@@ -155,7 +143,7 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
         "killed": casualties["killed"] or 0,
         "injured": casualties["injured"] or 0,
         "incident_count": incidents.count(),
-        "chart": weekly_chart(weeks, chart_series, "Violations reported and confirmed per week"),
+        "chart": chart,
         "map": incident_map(viewer, incidents),
         "findings": [
             {"f": f, "responses": by_incident.get(f.incident_id, []), "names": names}

@@ -115,6 +115,9 @@ def _queues(user: Any, role: str, query: Any = None) -> dict[str, Any]:
     }
 
 
+PORTAL_WEEKS = 12
+
+
 def _portal_filters(query: Any) -> dict[str, Any]:
     """The portal's filters; a value that is not a date is ignored (and shown empty)."""
 
@@ -138,23 +141,30 @@ def _portal() -> dict[str, Any]:
     downloads and the ledger's checkpoint."""
     from django.contrib.auth.models import AnonymousUser
 
-    from truceline.dashboards.selectors import dashboard
+    from truceline.dashboards.selectors import weekly_figures
+    from truceline.dashboards.tally import week_of
     from truceline.findings.models import Determination
+    from truceline.geo.selectors import crossings_now
     from truceline.ledger.selectors import checkpoint_text, latest_checkpoint
     from truceline.scenario.models import Category, Organisation, OrganisationKind, Scenario
 
-    if not Scenario.objects.exists():
+    scenario = Scenario.objects.first()
+    if scenario is None:
         return {}
-    board = dashboard(AnonymousUser(), weeks=12)
+    now = timezone.now()
+    today = now.date()
+    parties = list(Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False))
+    current = week_of(now)
+    weeks = [current - dt.timedelta(days=7 * k) for k in range(PORTAL_WEEKS - 1, -1, -1)]
+    chart, _table = weekly_figures(weeks, parties)
     checkpoint = latest_checkpoint()
-    today = timezone.now().date()
     return {
-        "chart": board["chart"],
-        "crossings": board["crossings"],
-        "parties": Organisation.objects.filter(kind=OrganisationKind.PARTY, retired=False),
+        "chart": chart,
+        "crossings": crossings_now(AnonymousUser(), now),
+        "parties": parties,
         "categories": Category.objects.filter(retired=False),
         "determinations": Determination.choices,
-        "report_from": board["report_from"],
+        "report_from": max(scenario.agreement_date, today - dt.timedelta(days=30)),
         "report_to": today,
         "checkpoint": checkpoint,
         "checkpoint_text": checkpoint_text(checkpoint) if checkpoint else "",
