@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "truceline.dashboards",
     "truceline.notify",
     "truceline.exchange",
+    "truceline.osint",
     "truceline.publications",
     "truceline.web",
 ]

@@ -15,7 +15,10 @@ def frame_of(
     organisation: Any = sm.Organisation, sector: Any = sm.Sector, place: Any = sm.Place
 ) -> Frame:
     """The frame from these models (a migration passes its historical ones)."""
-    places = place.objects.filter(retired=False).order_by("slug")
+    # Points people name a spot by; countries, provinces and regions are too wide to be one.
+    places = place.objects.filter(
+        retired=False, kind__in=("crossing", "post", "town", "city", "district")
+    ).order_by("slug")
     return Frame(
         party_codes=tuple(
             organisation.objects.filter(kind="party")

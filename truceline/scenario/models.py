@@ -70,6 +70,9 @@ class Category(models.Model):
     description = models.TextField(blank=True)
     acled_event_type = models.CharField(max_length=80)
     acled_sub_event_type = models.CharField(max_length=80)
+    cues = models.JSONField(
+        default=list, blank=True, help_text=_("Patterns marking this kind of event in news text.")
+    )
     retired = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -167,9 +170,11 @@ class Sector(models.Model):
 
 
 class PlaceKind(models.TextChoices):
+    COUNTRY = "country", _("Country")
     CROSSING = "crossing", _("Border crossing")
     POST = "post", _("Border post")
     TOWN = "town", _("Town")
+    CITY = "city", _("City")
     DISTRICT = "district", _("District")
     PROVINCE = "province", _("Province")
     REGION = "region", _("Region")
@@ -186,6 +191,12 @@ class Place(models.Model):
     )
     sector = models.ForeignKey(
         Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="places"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    border_area = models.BooleanField(
+        default=False, help_text=_("Lies along the border (an incident there is a border one).")
     )
     lat = models.FloatField()
     lon = models.FloatField()

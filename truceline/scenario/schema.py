@@ -7,6 +7,8 @@ as ``FILE:LINE: path.to[3].field: message``, the line found by walking the YAML 
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
@@ -89,6 +91,9 @@ class CategoryIn(Strict):
     name: str = Field(min_length=1, max_length=120)
     description: str = ""
     acled: AcledMapping
+    cues: list[str] = Field(
+        default=[], description="regular expressions that mark a report of this kind in news text"
+    )
 
 
 DecisionKind = Literal[
@@ -164,9 +169,13 @@ class SectorIn(Strict):
 class PlaceIn(Strict):
     slug: Slug
     name: str = Field(min_length=1, max_length=120)
-    kind: Literal["crossing", "post", "town", "district", "province", "region"]
+    kind: Literal["crossing", "post", "town", "city", "district", "province", "region", "country"]
     country: Slug | None = None
     sector: Slug | None = None
+    parent: Slug | None = Field(
+        default=None, description="the place that contains this one, listed before it"
+    )
+    border_area: bool = False
     lat: Lat
     lon: Lon
     aliases: list[Alias] = []
@@ -319,11 +328,21 @@ def _cross_references(doc: ScenarioDocument) -> list[tuple[Loc, str]]:
             problems.append(
                 (("commitments", i, "introduced_by"), f"unknown round {c.introduced_by!r}")
             )
+    for i, category in enumerate(doc.categories):
+        for j, cue in enumerate(category.cues):
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                problems.append((("categories", i, "cues", j), f"not a regular expression: {exc}"))
     for i, place in enumerate(doc.places):
         if place.country is not None and place.country not in parties:
             problems.append((("places", i, "country"), f"{place.country!r} is not a party"))
         if place.sector is not None and place.sector not in sectors:
             problems.append((("places", i, "sector"), f"unknown sector {place.sector!r}"))
+        if place.parent is not None and place.parent not in {p.slug for p in doc.places[:i]}:
+            problems.append(
+                (("places", i, "parent"), f"{place.parent!r} is not a place listed before it")
+            )
     for i, a in enumerate(doc.actors):
         if a.organisation is not None and a.organisation not in orgs:
             problems.append(

@@ -59,6 +59,7 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "description": c.description,
                     "acled_event_type": c.acled.event_type,
                     "acled_sub_event_type": c.acled.sub_event_type,
+                    "cues": list(c.cues),
                     "order": i,
                 }
                 for i, c in enumerate(doc.categories)
@@ -124,6 +125,8 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "kind": p.kind,
                     "country_id": p.country,
                     "sector_id": p.sector,
+                    "parent_id": p.parent,
+                    "border_area": p.border_area,
                     "lat": p.lat,
                     "lon": p.lon,
                     "aliases": [a.model_dump() for a in p.aliases],

@@ -1,0 +1,530 @@
+"""The extraction rules. Every output value carries spans ``(start, end)`` into the article text
+so that a monitor sees where it came from; nothing here decides anything about an incident."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from truceline.osint.extract.dates import When, find_dates
+from truceline.osint.extract.lexicon import Lexicon
+from truceline.osint.extract.numbers import figures
+from truceline.osint.extract.text import Sentence, sentences
+
+VERSION = "1"
+BACKGROUND_DAYS = 60  # older incidents are background, not events
+
+Span = tuple[int, int]
+
+
+@dataclass
+class EventOut:
+    category: str
+    date: dt.date
+    precision: str
+    place: str  # place slug
+    actor: str  # actor slug, "civilians" or "unknown"
+    target: str
+    killed: tuple[int, int | None] | None = None
+    injured: tuple[int, int | None] | None = None
+    collective: bool = False
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    sentence: Span = (0, 0)
+
+
+@dataclass
+class StatementOut:
+    speaker: str | None  # person (actor slug)
+    organisation: str  # institution or armed group (actor slug)
+    kind: str
+    date: dt.date | None
+    quote: str
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+
+
+@dataclass
+class TalksOut:
+    round: str
+    venue: str
+    start: dt.date
+    end: dt.date | None
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+
+
+@dataclass
+class CrossingOut:
+    place: str  # crossing place slug, or "all"
+    status: str
+    scope: str
+    date: dt.date | None
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+
+
+@dataclass
+class Extraction:
+    events: list[EventOut]
+    statements: list[StatementOut]
+    talks: list[TalksOut]
+    crossings: list[CrossingOut]
+    version: str = VERSION
+
+    @property
+    def incident_free(self) -> bool:
+        """Nothing that could be a violation: diplomacy, statements, refugee movement."""
+        return not self.events
+
+
+def _rx(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")", re.I)
+
+
+CIVILIAN = _rx(
+    r"civilians?", r"residents?", r"villagers?", r"children", r"women", r"homes?\b", r"houses?\b",
+    r"residential", r"students?", r"cadets?", r"court", r"market", r"mosque", r"school", r"famil",
+    r"lawyers?", r"passers-by", r"worshippers",
+)  # fmt: skip
+TROOPS = _rx(
+    r"soldiers?", r"troops", r"security\s+(?:forces|personnel)", r"posts?\b", r"checkpost",
+    r"military", r"army", r"frontier\s+corps", r"officers?", r"policem[ae]n", r"police",
+    r"convoy", r"personnel",
+)  # fmt: skip
+LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|near|on|across|along|into|inside|of|from|around|over|outside|toward|towards"
+    r"|within|hit|struck|targeted|targeting|between)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$)", re.I
+)
+PLACE_NOUN = re.compile(
+    r"^\s*(?:'s\s+)?(?:district|province|region|border|crossing|sector|area|city|town|valley"
+    r"|tribal|agency|frontier|gate)\b", re.I
+)
+HYPOTHETICAL = _rx(
+    r"would\b", r"could\b", r"threat", r"warn", r"if\b", r"plann", r"will\b", r"any\s+(?:further\s+)?"
+    r"(?:attack|aggression)", r"in\s+recent\s+(?:months|years)", r"surge", r"rise\s+in", r"for\s+years",
+)  # fmt: skip
+
+
+def _sentence_places(lex: Lexicon, s: Sentence) -> list[tuple[str, int, int]]:
+    """Places the sentence locates something in (not metonyms like "Islamabad said")."""
+    out = []
+    for slug, start, end in lex.find_places(s.text):
+        before, after = s.text[:start], s.text[end:]
+        place = lex.places[slug]
+        if place.kind in ("city", "country") or (place.kind == "province" and False):
+            if not (LOCATIVE.search(before) or PLACE_NOUN.match(after)):
+                continue
+        if re.match(r"^\s*(?:-based|based)\b", after):
+            continue
+        out.append((slug, start, end))
+    return out
+
+
+def _depth(lex: Lexicon, slug: str) -> int:
+    return len(lex.ancestors(slug)) + (0 if lex.places[slug].kind != "region" else 0)
+
+
+def _compatible_places(lex: Lexicon, a: str, b: str) -> bool:
+    if a == b or a in lex.ancestors(b) or b in lex.ancestors(a):
+        return True
+    border = lex.border_region()
+    pa, pb = lex.places.get(a), lex.places.get(b)
+    if border in (a, b) and pa and pb:
+        return (pb if a == border else pa).border_area
+    return False
+
+
+NOT_THE_EVENT = re.compile(
+    r"\b(?:said|says|told|announced|announcing|stated|statement|briefing|declared|confirmed|"
+    r"ceasefire|truce|talks|round|negotiat\w*|agreement|agreed|reopen\w*|closed|closure|shut|"
+    r"began|begun|resumed|met|meeting|frozen|remained|took\s+effect|formali[sz]ed|signed|"
+    r"post(?:ed)?|reported|claimed|visit\w*|suspended|halted)\b",
+    re.I,
+)
+VIOLENT = re.compile(
+    r"\b(?:killed|killing|attack\w*|assault|clash\w*|fight\w*|strikes?|struck|fire|firing|"
+    r"shelling|bomb\w*|blasts?|explosions?|raid\w*|ambush\w*|gunfight|martyred|wounded|"
+    r"injured|infiltrat\w*|hit|night|overnight|evening|morning|dawn)\b",
+    re.I,
+)
+OVERNIGHT = re.compile(r"\bovernight\b|\bnight-long\b", re.I)
+
+
+def _belongs_elsewhere(text: str, w: When) -> bool:
+    """A date tied to a statement, talks or a closure, not to the violence in the sentence."""
+    before = text[max(0, w.start - 40) : w.start]
+    after = text[w.end : w.end + 25]
+    near_before = NOT_THE_EVENT.search(before)
+    if near_before and not VIOLENT.search(before[near_before.end() :]):
+        return True
+    near_after = NOT_THE_EVENT.search(after)
+    return bool(near_after and not VIOLENT.search(after[: near_after.start()]))
+
+
+def _event_date(
+    dates: list[When], published: dt.date, text: str = "", cue: Span | None = None
+) -> When | None:
+    usable = [w for w in dates if w.precision in ("day", "week", "month") and w.date <= published]
+    own = [w for w in usable if not _belongs_elsewhere(text, w)]
+    if not own and usable and OVERNIGHT.search(text):
+        said = next((w for w in usable if w.precision == "day"), None)
+        if said is not None:  # "said on Sunday that ... an overnight assault": the evening before
+            return When(said.date - dt.timedelta(days=1), "day", said.start, said.end, True)
+    if not own:
+        return None
+    rank = {"day": 0, "week": 1, "month": 2}
+    if cue is None:
+        return min(own, key=lambda w: (rank[w.precision], w.start))
+    return min(own, key=lambda w: (min(abs(w.start - cue[1]), abs(cue[0] - w.end)), rank[w.precision]))
+
+
+def _is_background(dates: list[When], published: dt.date) -> bool:
+    return any(
+        w.precision == "year" and w.date.year < published.year - 0 and w.date.year < published.year
+        for w in dates
+    )
+
+
+def _categories(lex: Lexicon, text: str) -> list[tuple[str, int, int]]:
+    found = []
+    for slug, cues in lex.cues.items():
+        pattern = _cue_pattern(cues)
+        m = pattern.search(text)
+        if m:
+            found.append((slug, m.start(), m.end()))
+    return found
+
+
+_cue_cache: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _cue_cache.get(cues)
+    if pattern is None:
+        pattern = re.compile(r"\b(?:" + "|".join(cues) + r")", re.I)
+        _cue_cache[cues] = pattern
+    return pattern
+
+
+# Which category wins when one sentence cues several (an exchange of fire is not shelling).
+PRECEDENCE = (
+    "cross-border-fire",
+    "air-or-drone-strike",
+    "infiltration",
+    "militant-attack",
+    "ground-incursion",
+    "shelling",
+    "airspace-violation",
+    "abduction-or-detention",
+)
+
+
+def _actors_in(lex: Lexicon, text: str, kinds: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    return [(a, s, e) for a, s, e in lex.find_actors(text) if lex.actors[a].kind in kinds]
+
+
+def _roles(
+    lex: Lexicon, category: str, text: str, place: str | None, context: str = ""
+) -> tuple[str, str, list[Span], list[Span]]:
+    """Actor and target of an event, with the spans they were read from; the sentence before
+    (``context``) names them when this one does not."""
+    forces = _actors_in(lex, text, ("state-force",))
+    groups = _actors_in(lex, text, ("armed-group",))
+    if not groups and context:
+        groups = [(a, 0, 0) for a, _, _ in _actors_in(lex, context, ("armed-group",))]
+    country = lex.country_of(place)
+    civ, troops = CIVILIAN.search(text), TROOPS.search(text)
+    a_span: list[Span] = []
+    t_span: list[Span] = []
+    if category == "cross-border-fire":
+        sides = [p for p in lex.parties]
+        if forces:
+            first = lex.actors[forces[0][0]].organisation
+            a_span = [(forces[0][1], forces[0][2])]
+            sides = [first] + [p for p in sides if p != first]
+        if len(sides) < 2:
+            return "unknown", "unknown", a_span, t_span
+        actor = lex.state_force(sides[0]) or "unknown"
+        target = lex.state_force(sides[1]) if len(sides) > 1 else None
+        return actor, target or "unknown", a_span, t_span
+    if category in ("air-or-drone-strike", "shelling", "airspace-violation", "ground-incursion"):
+        attacker_party = lex.other_party(country) if country else None
+        if attacker_party is None and forces:
+            attacker_party = lex.actors[forces[0][0]].organisation
+            a_span = [(forces[0][1], forces[0][2])]
+        actor = lex.state_force(attacker_party) or "unknown"
+        if civ:
+            target = "civilians"
+            t_span = [civ.span()]
+        elif groups:
+            target = groups[0][0]
+            t_span = [(groups[0][1], groups[0][2])] if groups[0][2] else []
+        elif category != "air-or-drone-strike" and troops and country:
+            target = lex.state_force(country) or "unknown"
+            t_span = [troops.span()]
+        else:
+            target = "unknown"
+        return actor, target, a_span, t_span
+    # Militant attacks, infiltration, abductions: the armed group named, against whom it hit.
+    actor = groups[0][0] if groups else "unknown"
+    a_span = [(groups[0][1], groups[0][2])] if groups and groups[0][2] else []
+    if civ and category != "infiltration":
+        target, t_span = "civilians", [civ.span()]
+    elif troops or category == "infiltration":
+        target = lex.state_force(country) if country else None
+        if target is None and forces:
+            target = forces[0][0]
+        target = target or "unknown"
+        t_span = [troops.span()] if troops else []
+    else:
+        target = "unknown"
+    return actor, target, a_span, t_span
+
+
+def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) -> list[EventOut]:
+    mentions: list[EventOut] = []
+    collective: list[EventOut] = []
+    previous: dict[int, tuple[When | None, list[tuple[str, int, int]]]] = {}
+    for s in sents:
+        dates = find_dates(s.text, published)
+        places = _sentence_places(lex, s)
+        previous[s.index] = (_event_date(dates, published, s.text), places)
+        cats = _categories(lex, s.text)
+        if not cats:
+            continue
+        if HYPOTHETICAL.search(s.text) and not ACTUAL.search(s.text):
+            continue
+        same_paragraph = s.index > 0 and sents[s.index - 1].paragraph == s.paragraph
+        context = sents[s.index - 1].text if same_paragraph else ""
+        cats = [(_reclassify(lex, c, s.text, context), a, b) for c, a, b in cats]
+        cats.sort(key=lambda c: PRECEDENCE.index(c[0]) if c[0] in PRECEDENCE else 99)
+        when = _event_date(dates, published, s.text, (cats[0][1], cats[0][2]))
+        if _is_background(dates, published) and (when is None or when.relative):
+            continue
+        inherited = False
+        if when is None and same_paragraph:
+            prev_when = previous[s.index - 1][0]
+            if prev_when is not None:
+                when, inherited = prev_when, True
+        place_list = places
+        if not place_list and same_paragraph:
+            place_list = previous[s.index - 1][1]
+        chosen = [cats[0]]
+        for extra in cats[1:]:
+            if extra[0] == "air-or-drone-strike" and chosen[0][0] == "cross-border-fire":
+                chosen.append(extra)
+        for category, cs, ce in chosen:
+            if category == "cross-border-fire" and (when is None or when.precision == "month"):
+                collective.append(_collective(lex, s, when, published))
+                continue
+            if when is None:
+                continue
+            for place, pspan in _pick_places(lex, category, place_list):
+                event = _mention(lex, s, category, (cs, ce), when, place, context)
+                if not inherited:
+                    event.spans["date"] = [(s.start + when.start, s.start + when.end)]
+                if pspan is not None and place_list is places:
+                    event.spans["place"] = [(s.start + pspan[0], s.start + pspan[1])]
+                mentions.append(event)
+    events = _merge(lex, [m for m in mentions if (published - m.date).days <= BACKGROUND_DAYS])
+    events += _collective_event(lex, events, collective, published)
+    return events
+
+
+ACTUAL = re.compile(
+    r"\b(?:killed|wounded|injured|martyred|died|hit|struck|carried\s+out|launched|attacked|"
+    r"opened\s+fire|exchanged|traded|repulsed|repelled|beat\s+back)\b",
+    re.I,
+)
+
+
+def _reclassify(lex: Lexicon, category: str, text: str, context: str) -> str:
+    """An exchange of fire with an armed group, not the other state's forces, is a militant
+    attack (a gunfight in a raid); the tie-breakers of docs/osint.md."""
+    if category != "cross-border-fire":
+        return category
+    here = _actors_in(lex, text, ("state-force", "armed-group")) or _actors_in(
+        lex, context, ("state-force", "armed-group")
+    )
+    groups = {a for a, _, _ in here if lex.actors[a].kind == "armed-group"}
+    parties = {lex.actors[a].organisation for a, _, _ in here if lex.actors[a].kind == "state-force"}
+    if groups and len(parties) < 2 and not re.search(r"\bborder\b|\bfrontier\b", text, re.I):
+        return "militant-attack"
+    return category
+
+
+def _mention(
+    lex: Lexicon,
+    s: Sentence,
+    category: str,
+    cue: Span,
+    when: When,
+    place: str,
+    context: str,
+) -> EventOut:
+    actor, target, a_span, t_span = _roles(lex, category, s.text, place, context)
+    off = s.start
+    spans: dict[str, list[Span]] = {"category": [(off + cue[0], off + cue[1])]}
+    if a_span:
+        spans["actor"] = [(off + a, off + b) for a, b in a_span]
+    if t_span:
+        spans["target"] = [(off + a, off + b) for a, b in t_span]
+    event = EventOut(
+        category=category,
+        date=when.date,
+        precision=when.precision,
+        place=place,
+        actor=actor,
+        target=target,
+        spans=spans,
+        sentence=(s.start, s.end),
+    )
+    figs = figures(s.text)
+    for kind in ("killed", "injured"):
+        if kind in figs:
+            low, high, a, b = figs[kind]
+            setattr(event, kind, (low, high))
+            spans[kind] = [(off + a, off + b)]
+    return event
+
+
+def _pick_places(
+    lex: Lexicon, category: str, places: list[tuple[str, int, int]]
+) -> list[tuple[str, Span | None]]:
+    """Where the event happened: the most specific place named; places in one country that do
+    not contain each other are one place each for strikes, or else their smallest common
+    container; fighting across the border or named only by country is at the border region."""
+    border = lex.border_region()
+    if not places:
+        return [(border, None)] if category == "cross-border-fire" and border else []
+    distinct: dict[str, tuple[int, int]] = {}
+    for slug, a, b in places:
+        distinct.setdefault(slug, (a, b))
+    # Drop a place when a more specific one inside it is also named.
+    leaves = [p for p in distinct if not any(p in lex.ancestors(q) for q in distinct if q != p)]
+    if category == "cross-border-fire":
+        kinds = [lex.places[p].kind for p in leaves]
+        countries = {lex.places[p].country for p in leaves}
+        if all(k in ("country", "province") for k in kinds) or len(leaves) > 2:
+            return [(border, None)] if border else []
+        if len(countries) > 1 and len(leaves) == 2:
+            first = min(leaves, key=lambda p: distinct[p][0])
+            return [(first, distinct[first])]
+    if len(leaves) == 1:
+        return [(leaves[0], distinct[leaves[0]])]
+    if category == "air-or-drone-strike":
+        return [(p, distinct[p]) for p in leaves]
+    common = _common_ancestor(lex, leaves)
+    if common is not None:
+        return [(common, None)]
+    first = min(leaves, key=lambda p: distinct[p][0])
+    return [(first, distinct[first])]
+
+
+def _common_ancestor(lex: Lexicon, slugs: list[str]) -> str | None:
+    chains = [[s, *lex.ancestors(s)] for s in slugs]
+    for candidate in chains[0]:
+        if all(candidate in chain for chain in chains[1:]):
+            return candidate
+    return None
+
+
+def _collective(lex: Lexicon, s: Sentence, when: When | None, published: dt.date) -> EventOut:
+    actor, target, _, _ = _roles(lex, "cross-border-fire", s.text, None)
+    figs = figures(s.text)
+    event = EventOut(
+        category="cross-border-fire",
+        date=when.date if when else published,
+        precision="month",
+        place=lex.border_region() or "",
+        actor=actor,
+        target=target,
+        collective=True,
+        spans={"category": [(s.start, s.end)]},
+        sentence=(s.start, s.end),
+    )
+    for kind in ("killed", "injured"):
+        if kind in figs:
+            setattr(event, kind, figs[kind][:2])
+    return event
+
+
+def _collective_event(
+    lex: Lexicon, events: list[EventOut], refs: list[EventOut], published: dt.date
+) -> list[EventOut]:
+    """Fighting referred to as a whole ("last month's clashes") is one event in the month of the
+    fighting the agreement ended, unless the article already reports a dated clash of it."""
+    if not refs:
+        return []
+    agreement = lex.agreement_date
+    month = (agreement or published).replace(day=1)
+    if agreement and published < agreement:
+        month = published.replace(day=1)
+    dated = [r for r in refs if r.spans.get("date") is not None and r.date.day == 1]
+    if any(
+        e.category == "cross-border-fire"
+        and e.precision == "day"
+        and e.date.replace(day=1) == month
+        and (agreement is None or e.date <= agreement)
+        for e in events
+    ):
+        return []
+    if (published - month).days > BACKGROUND_DAYS + 31:
+        return []
+    ref = refs[0]
+    ref.date = month
+    ref.precision = "month"
+    del dated
+    return [ref]
+
+
+def _merge(lex: Lexicon, mentions: list[EventOut]) -> list[EventOut]:
+    """One incident, one event: same category, compatible date and place."""
+    out: list[EventOut] = []
+    for m in mentions:
+        for e in out:
+            if e.category != m.category or not _same_time(e, m):
+                continue
+            if not _compatible_places(lex, e.place, m.place):
+                continue
+            _absorb(lex, e, m)
+            break
+        else:
+            out.append(m)
+    return out
+
+
+def _same_time(a: EventOut, b: EventOut) -> bool:
+    if a.precision == "day" and b.precision == "day":
+        return abs((a.date - b.date).days) <= 1
+    if "month" in (a.precision, b.precision):
+        return (a.date.year, a.date.month) == (b.date.year, b.date.month)
+    return abs((a.date - b.date).days) <= 7
+
+
+def _absorb(lex: Lexicon, e: EventOut, m: EventOut) -> None:
+    rank = {"day": 0, "week": 1, "month": 2}
+    if rank[m.precision] < rank[e.precision]:
+        e.date, e.precision = m.date, m.precision
+    if _depth(lex, m.place) > _depth(lex, e.place) and m.place != lex.border_region():
+        e.place = m.place
+    if e.actor == "unknown" and m.actor != "unknown":
+        e.actor = m.actor
+    if e.target == "unknown" and m.target != "unknown":
+        e.target = m.target
+    for kind in ("killed", "injured"):
+        if getattr(e, kind) is None and getattr(m, kind) is not None:
+            setattr(e, kind, getattr(m, kind))
+    for key, spans in m.spans.items():
+        e.spans.setdefault(key, []).extend(spans)
+
+
+def extract(lex: Lexicon, text: str, published: dt.date) -> Extraction:
+    from truceline.osint.extract.mentions import crossings, talks
+    from truceline.osint.extract.statements import statements
+
+    sents = sentences(text)
+    return Extraction(
+        events=_events(lex, text, published, sents),
+        statements=statements(lex, published, sents),
+        talks=talks(lex, published, sents),
+        crossings=crossings(lex, published, sents),
+    )
