@@ -56,7 +56,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lastmonth", re.compile(r"\blast\s+month(?:'s)?\b", re.I)),
     ("thismonth", re.compile(r"\b(?:earlier|later)\s+this\s+month\b|\bthis\s+month\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b|\blast\s+night\b", re.I)),
-    ("today", re.compile(r"\btoday\b|\bthis\s+morning\b|\btonight\b", re.I)),
+    (
+        "today",
+        re.compile(
+            r"\btoday\b|\bthis\s+morning\b|\btonight\b|\b(?:earlier|later)\s+(?:in\s+the\s+day|today)\b",
+            re.I,
+        ),
+    ),
     ("year", re.compile(r"\b(?:in|since|of|during)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("lastyear", re.compile(r"\blast\s+year\b", re.I)),
 ]

@@ -91,7 +91,7 @@ TROOPS = _rx(
 )  # fmt: skip
 LOCATIVE = re.compile(
     r"(?:\b(?:in|at|near|on|across|along|into|inside|of|from|around|over|outside|toward|towards"
-    r"|within|hit|struck|targeted|targeting|between)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$)", re.I
+    r"|within|hit|struck|targeted|targeting|between)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+)?$)", re.I
 )
 PLACE_NOUN = re.compile(
     r"^\s*(?:'s\s+)?(?:district|province|region|border|crossing|sector|area|city|town|valley"
@@ -103,14 +103,26 @@ HYPOTHETICAL = _rx(
 )  # fmt: skip
 
 
+DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z\s/,.-]{2,60}?)(?:,\s*\w+\.?\s*\d{1,2})?\s*(?:\(\w+\))?\s*[:\-–—]\s")
+
+
 def _sentence_places(lex: Lexicon, s: Sentence) -> list[tuple[str, int, int]]:
-    """Places the sentence locates something in (not metonyms like "Islamabad said")."""
+    """Places the sentence locates something in: not metonyms ("Islamabad said", "Kabul's
+    position") and not the dateline ("TORKHAM: ...", where the reporter filed from)."""
     out = []
+    dateline = DATELINE.match(s.text) if s.index == 0 or s.start < 200 else None
+    names = [(a, b) for _, a, b in lex.find_actors(s.text)]
     for slug, start, end in lex.find_places(s.text):
+        if dateline and end <= dateline.end():
+            continue
+        if any(a <= start and end <= b and (a, b) != (start, end) for a, b in names):
+            continue  # "Taliban in Pakistan" inside a group's name
         before, after = s.text[:start], s.text[end:]
         place = lex.places[slug]
-        if place.kind in ("city", "country") or (place.kind == "province" and False):
-            if not (LOCATIVE.search(before) or PLACE_NOUN.match(after)):
+        if place.kind in ("city", "country"):
+            if re.match(r"^['’]s\b", after) or not (
+                LOCATIVE.search(before) or PLACE_NOUN.match(after)
+            ):
                 continue
         if re.match(r"^\s*(?:-based|based)\b", after):
             continue
@@ -151,12 +163,16 @@ OVERNIGHT = re.compile(r"\bovernight\b|\bnight-long\b", re.I)
 def _belongs_elsewhere(text: str, w: When) -> bool:
     """A date tied to a statement, talks or a closure, not to the violence in the sentence."""
     before = text[max(0, w.start - 40) : w.start]
-    after = text[w.end : w.end + 25]
+    after = text[w.end : w.end + 30]
     near_before = NOT_THE_EVENT.search(before)
     if near_before and not VIOLENT.search(before[near_before.end() :]):
         return True
     near_after = NOT_THE_EVENT.search(after)
-    return bool(near_after and not VIOLENT.search(after[: near_after.start()]))
+    if near_after is None or VIOLENT.search(after[: near_after.start()]):
+        return False
+    # "on Monday, the military said" attributes the whole sentence; "on Thursday the UN
+    # appealed" dates the appeal.
+    return "," not in after[: near_after.start()]
 
 
 def _event_date(
@@ -173,6 +189,11 @@ def _event_date(
     rank = {"day": 0, "week": 1, "month": 2}
     if cue is None:
         return min(own, key=lambda w: (rank[w.precision], w.start))
+    # "the bombing that killed 12 on Tuesday": the relative clause dates the cue.
+    for w in own:
+        if w.start > cue[1] and re.search(r"\b(?:that|which)\b", text[cue[1] : w.start]):
+            if not re.search(r"[.;]", text[cue[1] : w.start]):
+                return w
     return min(own, key=lambda w: (min(abs(w.start - cue[1]), abs(cue[0] - w.end)), rank[w.precision]))
 
 
@@ -283,6 +304,7 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
     mentions: list[EventOut] = []
     collective: list[EventOut] = []
     previous: dict[int, tuple[When | None, list[tuple[str, int, int]]]] = {}
+    produced: set[int] = set()  # sentences that gave an event mention
     for s in sents:
         dates = find_dates(s.text, published)
         places = _sentence_places(lex, s)
@@ -294,13 +316,17 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
             continue
         same_paragraph = s.index > 0 and sents[s.index - 1].paragraph == s.paragraph
         context = sents[s.index - 1].text if same_paragraph else ""
-        cats = [(_reclassify(lex, c, s.text, context), a, b) for c, a, b in cats]
+        cats = [
+            (c2, a, b) for c, a, b in cats if (c2 := _reclassify(lex, c, s.text, context))
+        ]
+        if not cats:
+            continue
         cats.sort(key=lambda c: PRECEDENCE.index(c[0]) if c[0] in PRECEDENCE else 99)
         when = _event_date(dates, published, s.text, (cats[0][1], cats[0][2]))
         if _is_background(dates, published) and (when is None or when.relative):
             continue
         inherited = False
-        if when is None and same_paragraph:
+        if when is None and s.index > 0 and (same_paragraph or s.index - 1 in produced):
             prev_when = previous[s.index - 1][0]
             if prev_when is not None:
                 when, inherited = prev_when, True
@@ -313,22 +339,51 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
                 chosen.append(extra)
         for category, cs, ce in chosen:
             if category == "cross-border-fire" and (when is None or when.precision == "month"):
-                collective.append(_collective(lex, s, when, published))
+                if COLLECTIVE.search(s.text) and not NOT_A_REFERENCE.search(s.text):
+                    collective.append(_collective(lex, s, when, published))
                 continue
             if when is None:
                 continue
-            for place, pspan in _pick_places(lex, category, place_list):
+            combined = bool(figures(s.text))
+            picked = _pick_places(lex, category, place_list, combined)
+            last = mentions[-1] if mentions else None
+            if (
+                inherited
+                and last is not None
+                and s.index - 1 in produced
+                and (not places or all(_compatible_places(lex, last.place, p) for p, _ in picked))
+            ):
+                _absorb(lex, last, _mention(lex, s, last.category, (cs, ce), when, last.place, context))
+                produced.add(s.index)
+                continue
+            for place, pspan in picked:
                 event = _mention(lex, s, category, (cs, ce), when, place, context)
                 if not inherited:
                     event.spans["date"] = [(s.start + when.start, s.start + when.end)]
                 if pspan is not None and place_list is places:
                     event.spans["place"] = [(s.start + pspan[0], s.start + pspan[1])]
                 mentions.append(event)
+                produced.add(s.index)
+                if inherited:
+                    previous[s.index] = (when, previous[s.index][1] or place_list)
     events = _merge(lex, [m for m in mentions if (published - m.date).days <= BACKGROUND_DAYS])
     events += _collective_event(lex, events, collective, published)
     return events
 
 
+# Fighting referred to as a whole, as having happened; not prevention or general trends.
+COLLECTIVE = re.compile(
+    r"\b(?:deadl\w*|fierce|worst|intense|heavy|bloody|week\s+of|days\s+of|several\s+days|"
+    r"last\s+month|this\s+month|earlier\s+this\s+month|erupted|killed|flare\w*|broke\s+out|"
+    r"preceded|followed|after|in\s+(?:early\s+|mid-?)?(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December))\b",
+    re.I,
+)
+NOT_A_REFERENCE = re.compile(
+    r"\b(?:prevent|avoid|stop|end|halt|renewed|new|further|fresh|no|any)\s+(?:\w+\s+)?"
+    r"(?:fighting|clashes|hostilities|attacks)\b|\b(?:have|has)\s+been\s+strained\b",
+    re.I,
+)
 ACTUAL = re.compile(
     r"\b(?:killed|wounded|injured|martyred|died|hit|struck|carried\s+out|launched|attacked|"
     r"opened\s+fire|exchanged|traded|repulsed|repelled|beat\s+back)\b",
@@ -336,19 +391,46 @@ ACTUAL = re.compile(
 )
 
 
-def _reclassify(lex: Lexicon, category: str, text: str, context: str) -> str:
-    """An exchange of fire with an armed group, not the other state's forces, is a militant
-    attack (a gunfight in a raid); the tie-breakers of docs/osint.md."""
+def _parties_named(lex: Lexicon, text: str) -> set[str]:
+    """Parties a sentence names, by their forces or by their names' stems (Pakistan/Pakistani,
+    Afghanistan/Afghan)."""
+    named = {
+        lex.actors[a].organisation
+        for a, _, _ in _actors_in(lex, text, ("state-force",))
+        if lex.actors[a].organisation
+    }
+    for slug, name in lex.parties.items():
+        if re.search(r"\b" + re.escape(name[:5]), text, re.I):
+            named.add(slug)
+    return {p for p in named if p}
+
+
+BORDER_WORDS = re.compile(r"\b(?:border|frontier|cross-border|Durand)\b", re.I)
+
+
+def _reclassify(lex: Lexicon, category: str, text: str, context: str) -> str | None:
+    """Tie-breakers (docs/osint.md): fire exchanged with an armed group, not the other state's
+    forces, is a militant attack (a gunfight in a raid); an assault by one state's forces on the
+    other's posts is cross-border fire. None when the cue does not describe violence between
+    anyone the sentence or the one before it names."""
+    if category == "militant-attack":
+        forces = {lex.actors[a].organisation for a, _, _ in _actors_in(lex, text, ("state-force",))}
+        if len(forces) >= 2 and BORDER_WORDS.search(text):
+            return "cross-border-fire"
+        return category
     if category != "cross-border-fire":
         return category
-    here = _actors_in(lex, text, ("state-force", "armed-group")) or _actors_in(
-        lex, context, ("state-force", "armed-group")
+    groups = _actors_in(lex, text, ("armed-group",)) or _actors_in(
+        lex, context, ("armed-group",)
     )
-    groups = {a for a, _, _ in here if lex.actors[a].kind == "armed-group"}
-    parties = {lex.actors[a].organisation for a, _, _ in here if lex.actors[a].kind == "state-force"}
-    if groups and len(parties) < 2 and not re.search(r"\bborder\b|\bfrontier\b", text, re.I):
+    parties = _parties_named(lex, text)
+    if len(parties) >= 2 or (parties and BORDER_WORDS.search(text)):
+        return category
+    if BORDER_WORDS.search(text) and not groups:
+        return category
+    if groups or re.search(r"\b(?:insurgents|militants|terrorists)\b", text + context, re.I):
         return "militant-attack"
-    return category
+    return None
 
 
 def _mention(
@@ -387,7 +469,7 @@ def _mention(
 
 
 def _pick_places(
-    lex: Lexicon, category: str, places: list[tuple[str, int, int]]
+    lex: Lexicon, category: str, places: list[tuple[str, int, int]], combined: bool = False
 ) -> list[tuple[str, Span | None]]:
     """Where the event happened: the most specific place named; places in one country that do
     not contain each other are one place each for strikes, or else their smallest common
@@ -410,7 +492,7 @@ def _pick_places(
             return [(first, distinct[first])]
     if len(leaves) == 1:
         return [(leaves[0], distinct[leaves[0]])]
-    if category == "air-or-drone-strike":
+    if category == "air-or-drone-strike" and not combined:
         return [(p, distinct[p]) for p in leaves]
     common = _common_ancestor(lex, leaves)
     if common is not None:
