@@ -39,6 +39,13 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY2 = r"(?:\s*(?:[-–—/]|and|to|or)\s*[0-3]?\d(?:st|nd|rd|th)?)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "md",
+        re.compile(
+            r"\b(?:" + "|".join(WEEKDAYS) + r"),?\s+" + _MONTH + r"\s+" + _DAY + _DAY2 + r"\b" + _YEAR,
+            re.I,
+        ),
+    ),
     ("md", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + _DAY2 + r"\b" + _YEAR, re.I)),
     ("dm", re.compile(r"\b" + _DAY + _DAY2 + r"\s+(?:of\s+)?" + _MONTH + r"\b" + _YEAR, re.I)),
     (

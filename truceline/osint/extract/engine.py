@@ -79,6 +79,7 @@ def _rx(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(phrases) + r")", re.I)
 
 
+CIVILIAN_SOURCE = re.compile(r"(?:according\s+to|told|quoting)\s+(?:local\s+)?$", re.I)
 CIVILIAN = _rx(
     r"civilians?", r"residents?", r"villagers?", r"children", r"women", r"homes?\b", r"houses?\b",
     r"residential", r"students?", r"cadets?", r"court", r"market", r"mosque", r"school", r"famil",
@@ -91,11 +92,14 @@ TROOPS = _rx(
 )  # fmt: skip
 LOCATIVE = re.compile(
     r"(?:\b(?:in|at|near|on|across|along|into|inside|of|from|around|over|outside|toward|towards"
-    r"|within|hit|struck|targeted|targeting|between)\s+(?:the\s+)?(?:[a-z][\w'’-]*\s+)?$)", re.I
+    r"|within|hit|struck|targeted|targeting|between)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?western|"
+    r"south-?western|north-?eastern|south-?eastern|capital|city\s+of|province\s+of)\s+)?$)",
+    re.I,
 )
 PLACE_NOUN = re.compile(
     r"^\s*(?:'s\s+)?(?:district|province|region|border|crossing|sector|area|city|town|valley"
-    r"|tribal|agency|frontier|gate)\b", re.I
+    r"|tribal|agency|frontier|gate)s?\b", re.I
 )
 HYPOTHETICAL = _rx(
     r"would\b", r"could\b", r"threat", r"warn", r"if\b", r"plann", r"will\b", r"any\s+(?:further\s+)?"
@@ -119,7 +123,10 @@ def _sentence_places(lex: Lexicon, s: Sentence) -> list[tuple[str, int, int]]:
             continue  # "Taliban in Pakistan" inside a group's name
         before, after = s.text[:start], s.text[end:]
         place = lex.places[slug]
-        if place.kind in ("city", "country"):
+        if re.search(r"\b(?:blamed\s+(?:\w+\s+){0,3}on|held)\s+$", before):
+            continue  # the party blamed, not a place
+        coordinated = bool(out) and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s.text[out[-1][2] : start])
+        if place.kind in ("city", "country") and not coordinated:
             if re.match(r"^['’]s\b", after) or not (
                 LOCATIVE.search(before) or PLACE_NOUN.match(after)
             ):
@@ -162,8 +169,10 @@ OVERNIGHT = re.compile(r"\bovernight\b|\bnight-long\b", re.I)
 
 def _belongs_elsewhere(text: str, w: When) -> bool:
     """A date tied to a statement, talks or a closure, not to the violence in the sentence."""
-    before = text[max(0, w.start - 40) : w.start]
+    before = text[max(0, w.start - 28) : w.start]
     after = text[w.end : w.end + 30]
+    if re.match(r"^(?:['’]s)?\s+(?:\w+\s+)?" + VIOLENT.pattern, after, re.I):
+        return False  # "last week's violence", "Saturday night clashes"
     near_before = NOT_THE_EVENT.search(before)
     if near_before and not VIOLENT.search(before[near_before.end() :]):
         return True
@@ -252,7 +261,16 @@ def _roles(
     if not groups and context:
         groups = [(a, 0, 0) for a, _, _ in _actors_in(lex, context, ("armed-group",))]
     country = lex.country_of(place)
-    civ, troops = CIVILIAN.search(text), TROOPS.search(text)
+    civ = next(
+        (
+            m
+            for m in CIVILIAN.finditer(text)
+            if not CIVILIAN_SOURCE.search(text[: m.start()])
+            and not re.match(r"^\w*\s+(?:said|say|reported|told)", text[m.start() :])
+        ),
+        None,
+    )
+    troops = TROOPS.search(text)
     a_span: list[Span] = []
     t_span: list[Span] = []
     if category == "cross-border-fire":
@@ -272,7 +290,15 @@ def _roles(
             attacker_party = lex.actors[forces[0][0]].organisation
             a_span = [(forces[0][1], forces[0][2])]
         actor = lex.state_force(attacker_party) or "unknown"
-        if civ:
+        aimed = re.search(
+            r"\b(?:target\w*|aimed\s+at|gone\s+after|went\s+after|hideouts?|chief|leader|emir)\b",
+            text,
+            re.I,
+        )
+        if groups and aimed:
+            target = groups[0][0]
+            t_span = [(groups[0][1], groups[0][2])] if groups[0][2] else []
+        elif civ:
             target = "civilians"
             t_span = [civ.span()]
         elif groups:
@@ -310,7 +336,12 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
         places = _sentence_places(lex, s)
         previous[s.index] = (_event_date(dates, published, s.text), places)
         cats = _categories(lex, s.text)
+        blamed = _blamed_explosion(lex, s, sents)
+        if blamed is not None:
+            cats.append(blamed)
         if not cats:
+            if s.index - 1 in produced and mentions:
+                _elaborate(lex, mentions[-1], s, places)
             continue
         if HYPOTHETICAL.search(s.text) and not ACTUAL.search(s.text):
             continue
@@ -326,6 +357,13 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
         if _is_background(dates, published) and (when is None or when.relative):
             continue
         inherited = False
+        if when is None and s.index + 1 < len(sents):
+            # The lead names the event, the next sentence its day ("...were spotted on October 24").
+            following = sents[s.index + 1]
+            if not _categories(lex, following.text):
+                ahead = _event_date(find_dates(following.text, published), published, following.text)
+                if ahead is not None and ahead.precision == "day":
+                    when, inherited = ahead, True
         if when is None and s.index > 0 and (same_paragraph or s.index - 1 in produced):
             prev_when = previous[s.index - 1][0]
             if prev_when is not None:
@@ -408,6 +446,50 @@ def _parties_named(lex: Lexicon, text: str) -> set[str]:
 BORDER_WORDS = re.compile(r"\b(?:border|frontier|cross-border|Durand)\b", re.I)
 
 
+EXPLOSION = re.compile(r"\b(?:explosions?|blasts?)\b", re.I)
+
+
+def _blamed_explosion(
+    lex: Lexicon, s: Sentence, sents: list[Sentence]
+) -> tuple[str, int, int] | None:
+    """Explosions that one party blames on the other party ("the Taliban government blamed
+    those blasts on Pakistan") are reported as that party's strike."""
+    if "air-or-drone-strike" not in lex.cues:
+        return None
+    m = EXPLOSION.search(s.text)
+    if m is None:
+        return None
+    window = s.text + " " + (sents[s.index + 1].text if s.index + 1 < len(sents) else "")
+    names = "|".join(re.escape(n) for n in lex.parties.values())
+    if re.search(
+        r"\bblamed\s+(?:\w+\s+){0,3}on\s+(?:" + names + r")\b|\bheld\s+(?:" + names
+        + r")\s+responsible\b",
+        window,
+    ):
+        return ("air-or-drone-strike", m.start(), m.end())
+    return None
+
+
+def _elaborate(
+    lex: Lexicon, event: EventOut, s: Sentence, places: list[tuple[str, int, int]]
+) -> None:
+    """A sentence right after an event that gives its toll in a place inside the event's place
+    ("...more than a dozen civilians were killed in Kandahar's Spin Boldak district") refines it."""
+    figs = figures(s.text)
+    inside = [p for p in places if event.place in lex.ancestors(p[0])]
+    if not figs or not inside:
+        return
+    slug, a, b = inside[0]
+    event.place = slug
+    event.spans.setdefault("place", []).append((s.start + a, s.start + b))
+    if event.target == "unknown" and CIVILIAN.search(s.text):
+        event.target = "civilians"
+    for kind in ("killed", "injured"):
+        if kind in figs and getattr(event, kind) is None:
+            setattr(event, kind, figs[kind][:2])
+            event.spans.setdefault(kind, []).append((s.start + figs[kind][2], s.start + figs[kind][3]))
+
+
 def _reclassify(lex: Lexicon, category: str, text: str, context: str) -> str | None:
     """Tie-breakers (docs/osint.md): fire exchanged with an armed group, not the other state's
     forces, is a militant attack (a gunfight in a raid); an assault by one state's forces on the
@@ -482,6 +564,11 @@ def _pick_places(
         distinct.setdefault(slug, (a, b))
     # Drop a place when a more specific one inside it is also named.
     leaves = [p for p in distinct if not any(p in lex.ancestors(q) for q in distinct if q != p)]
+    if len(leaves) > 1 and any(lex.places[p].kind != "country" for p in leaves):
+        leaves = [p for p in leaves if lex.places[p].kind != "country"]  # "... from Afghanistan"
+    if category == "air-or-drone-strike" and len({lex.places[p].country for p in leaves}) > 1:
+        first = min(leaves, key=lambda p: distinct[p][0])
+        leaves = [p for p in leaves if lex.places[p].country == lex.places[first].country]
     if category == "cross-border-fire":
         kinds = [lex.places[p].kind for p in leaves]
         countries = {lex.places[p].country for p in leaves}
