@@ -161,7 +161,7 @@ NOT_THE_EVENT = re.compile(
 VIOLENT = re.compile(
     r"\b(?:killed|killing|attack\w*|assault|clash\w*|fight\w*|strikes?|struck|fire|firing|"
     r"shelling|bomb\w*|blasts?|explosions?|raid\w*|ambush\w*|gunfight|martyred|wounded|"
-    r"injured|infiltrat\w*|hit|night|overnight|evening|morning|dawn)\b",
+    r"injured|infiltrat\w*|hit|night|overnight|evening|morning|dawn|violen\w*|hostilities)\b",
     re.I,
 )
 OVERNIGHT = re.compile(r"\bovernight\b|\bnight-long\b", re.I)
@@ -171,7 +171,9 @@ def _belongs_elsewhere(text: str, w: When) -> bool:
     """A date tied to a statement, talks or a closure, not to the violence in the sentence."""
     before = text[max(0, w.start - 28) : w.start]
     after = text[w.end : w.end + 30]
-    if re.match(r"^(?:['’]s)?\s+(?:\w+\s+)?" + VIOLENT.pattern, after, re.I):
+    if re.match(r"^,?\s+when\b", after) or re.match(
+        r"^(?:['’]s)?\s+(?:\w+\s+)?" + VIOLENT.pattern, after, re.I
+    ):
         return False  # "last week's violence", "Saturday night clashes"
     near_before = NOT_THE_EVENT.search(before)
     if near_before and not VIOLENT.search(before[near_before.end() :]):
@@ -342,6 +344,14 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
         if not cats:
             if s.index - 1 in produced and mentions:
                 _elaborate(lex, mentions[-1], s, places)
+                if figures(s.text):  # still telling of the same event: carry its day on
+                    last = mentions[-1]
+                    produced.add(s.index)
+                    if previous[s.index][0] is None:
+                        previous[s.index] = (
+                            When(last.date, last.precision, 0, 0, True),
+                            previous[s.index][1],
+                        )
             continue
         if HYPOTHETICAL.search(s.text) and not ACTUAL.search(s.text):
             continue

@@ -12,7 +12,7 @@ from truceline.osint.extract.lexicon import Lexicon
 from truceline.osint.extract.text import Sentence
 
 REPORTING = re.compile(
-    r"\b(?:said|says|told|announced|declared|insisted|blamed|held\s+\w+\s+responsible|vowed|"
+    r"\b(?:said|told|announced|declared|insisted|blamed|held\s+\w+\s+responsible|vowed|"
     r"denied|urged|claimed|warned|added|stated|accused|rejected|called\s+(?:on|for)|demanded|"
     r"condemned|confirmed|dismissed|posted|wrote|stressed|pledged|threatened|asserted|"
     r"maintained|alleged|described|termed|called|acknowledged|reiterated|affirmed|noted|"
@@ -24,7 +24,17 @@ REPORTING = re.compile(
 UNNAMED = re.compile(
     r"\b(?:officials?|sources?|a\s+senior|authorities|mediators|spokes(?:man|person)\s+for)\b", re.I
 )
-HABITUAL = re.compile(r"\b(?:has\s+long|have\s+long|has\s+repeatedly|routinely|often)\b", re.I)
+HABITUAL = re.compile(
+    r"\b(?:has\s+long|have\s+long|has\s+repeatedly|routinely|often|condolences?|condoled|"
+    r"tributes?|thanked|mourned)\b",
+    re.I,
+)
+# Between a speaker and the verb: nothing, an apposition in commas or brackets, a time.
+SUBJECT_GAP = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]{0,90},\s*)?(?:also\s+|has\s+|had\s+|later\s+|"
+    r"(?:on|late\s+on|early\s+on)\s+\w+\s+|in\s+a\s+\w+\s+)?$",
+    re.I,
+)
 KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "denial",
@@ -93,17 +103,23 @@ def _speaker(
         for m in re.finditer(r"\b" + re.escape(surname) + r"\b", s.text):
             if not any(a <= m.start() < b for _, a, b in found):
                 found.append((slug, m.start(), m.end()))
+    def subject(f: tuple[str, int, int]) -> bool:
+        """The speaker comes right before the verb, or right after it ("said Asif")."""
+        if f[2] <= verb.start():
+            return bool(SUBJECT_GAP.match(s.text[f[2] : verb.start()]))
+        return 0 <= f[1] - verb.end() <= 3
+
     people = [f for f in found if lex.actors[f[0]].kind in ("official", "spokesperson")]
-    if people:
-        best = min(people, key=lambda f: abs(f[1] - verb.start()))
+    speaking = [f for f in people if subject(f)]
+    if speaking:
+        best = min(speaking, key=lambda f: abs(f[1] - verb.start()))
         person = lex.actors[best[0]]
         return person.slug, person.affiliation, (best[1], best[2])
     institutions = [f for f in found if lex.actors[f[0]].kind in ("institution", "armed-group")]
-    if institutions:
-        near = [f for f in institutions if 0 <= verb.start() - f[2] <= 40 or 0 <= f[1] - verb.end() <= 25]
-        if near:
-            best = min(near, key=lambda f: abs(f[1] - verb.start()))
-            return None, best[0], (best[1], best[2])
+    near = [f for f in institutions if subject(f)]
+    if near:
+        best = min(near, key=lambda f: abs(f[1] - verb.start()))
+        return None, best[0], (best[1], best[2])
     if last_person and re.match(r"^\s*(?:He|She)\b", s.text[: verb.start()] or ""):
         return last_person, lex.actors[last_person].affiliation, None
     if last_person and re.search(r"\b(?:he|she)\s+(?:said|added|told|warned|stressed)\b", s.text):
@@ -114,6 +130,7 @@ def _speaker(
 def statements(lex: Lexicon, published: dt.date, sents: list[Sentence]) -> list[StatementOut]:
     out: dict[tuple[str, str], StatementOut] = {}
     last_person: str | None = None
+    last_key: tuple[str, str] | None = None
     for s in sents:
         verb = REPORTING.search(s.text)
         people_here = [
@@ -130,6 +147,8 @@ def statements(lex: Lexicon, published: dt.date, sents: list[Sentence]) -> list[
             last_person = people_here[-1]
         if org is None and person is None:
             continue
+        if span is None and last_key is not None and last_key[0] == person:
+            continue  # "..., he said": the same occasion as the statement before
         organisation = org or (lex.actors[person].affiliation if person else None)
         if organisation is None:
             continue
@@ -144,6 +163,7 @@ def statements(lex: Lexicon, published: dt.date, sents: list[Sentence]) -> list[
         spans = {"quote": [(s.start, s.end)]}
         if span:
             spans["speaker"] = [(s.start + span[0], s.start + span[1])]
+        last_key = key
         if key in out:
             if out[key].date is None and date is not None:
                 out[key].date = date
