@@ -333,6 +333,9 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
     collective: list[EventOut] = []
     previous: dict[int, tuple[When | None, list[tuple[str, int, int]]]] = {}
     produced: set[int] = set()  # sentences that gave an event mention
+    sents_by_start = {x.start: x for x in sents}
+    article_groups = [a for a, _, _ in _actors_in(lex, text, ("armed-group",))]
+    main_group = max(set(article_groups), key=article_groups.count) if article_groups else None
     for s in sents:
         dates = find_dates(s.text, published)
         places = _sentence_places(lex, s)
@@ -342,8 +345,12 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
         if blamed is not None:
             cats.append(blamed)
         if not cats:
+            recent = [
+                m for m in mentions if sents_by_start[m.sentence[0]].paragraph == s.paragraph
+            ]
+            if recent:
+                _elaborate(lex, recent, s, places)
             if s.index - 1 in produced and mentions:
-                _elaborate(lex, mentions[-1], s, places)
                 if figures(s.text):  # still telling of the same event: carry its day on
                     last = mentions[-1]
                     produced.add(s.index)
@@ -406,6 +413,8 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
                 continue
             for place, pspan in picked:
                 event = _mention(lex, s, category, (cs, ce), when, place, context)
+                if event.actor == "unknown" and category == "infiltration" and main_group:
+                    event.actor = main_group  # militants crossing: the group the article is about
                 if not inherited:
                     event.spans["date"] = [(s.start + when.start, s.start + when.end)]
                 if pspan is not None and place_list is places:
@@ -481,13 +490,18 @@ def _blamed_explosion(
 
 
 def _elaborate(
-    lex: Lexicon, event: EventOut, s: Sentence, places: list[tuple[str, int, int]]
+    lex: Lexicon, recent: list[EventOut], s: Sentence, places: list[tuple[str, int, int]]
 ) -> None:
-    """A sentence right after an event that gives its toll in a place inside the event's place
+    """A later sentence of the paragraph that gives a toll in a place inside an event's place
     ("...more than a dozen civilians were killed in Kandahar's Spin Boldak district") refines it."""
     figs = figures(s.text)
-    inside = [p for p in places if event.place in lex.ancestors(p[0])]
-    if not figs or not inside:
+    if not figs:
+        return
+    for event in reversed(recent):
+        inside = [p for p in places if event.place in lex.ancestors(p[0])]
+        if inside:
+            break
+    else:
         return
     slug, a, b = inside[0]
     event.place = slug
