@@ -33,6 +33,11 @@ class Confidentiality(models.TextChoices):
     PUBLIC = "public", _("Public once published")
 
 
+class SourceType(models.TextChoices):
+    DIRECT = "direct", _("Direct (the filer's own sources)")
+    OPEN_SOURCE = "open-source", _("Open source (press, published statements)")
+
+
 def new_report_id() -> str:
     return new_id("RPT")
 
@@ -66,6 +71,9 @@ class Report(Derived):
     narrative = models.TextField()
     casualties = models.JSONField(default=dict, blank=True)
     sources = models.JSONField(default=list, blank=True)
+    source_type = models.CharField(
+        max_length=12, choices=SourceType.choices, default=SourceType.DIRECT
+    )
     evidence = models.JSONField(default=list, blank=True)
     confidentiality = models.CharField(max_length=10, choices=Confidentiality.choices)
     urgent = models.BooleanField(default=False)

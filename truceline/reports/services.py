@@ -19,7 +19,7 @@ from truceline.incidents.models import Incident, State
 from truceline.incidents.services import incident_withdraw_if_empty
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
-from truceline.reports.models import DraftState, Report, ReportDraft, ReportVersion
+from truceline.reports.models import DraftState, Report, ReportDraft, ReportVersion, SourceType
 from truceline.scenario.models import Category, Organisation, OrganisationKind, Place
 
 CASUALTY_KINDS = ("killed", "injured")
@@ -46,6 +46,7 @@ class ReportInput:
     urgent: bool
     sources: list[str]
     evidence: list[str]
+    source_type: str = "direct"
 
 
 def _normalise_casualties(raw: dict[str, dict[str, Any]]) -> dict[str, dict[str, list[int]]]:
@@ -106,6 +107,8 @@ def _resolve(actor: User, data: ReportInput) -> dict[str, Any]:
         errors["occurred_at"] = ["in the future"]
     if not data.narrative.strip():
         errors["narrative"] = ["describe what happened"]
+    if data.source_type not in SourceType.values:
+        errors["source_type"] = [f"expected one of {', '.join(SourceType.values)}"]
     if len(set(data.evidence)) != len(data.evidence):
         errors["evidence"] = ["an item is cited twice"]
     try:
@@ -128,6 +131,7 @@ def _resolve(actor: User, data: ReportInput) -> dict[str, Any]:
         "narrative": data.narrative.strip(),
         "casualties": casualties,
         "sources": [s.strip() for s in data.sources if s.strip()],
+        "source_type": data.source_type,
         "evidence": list(data.evidence),
         "confidentiality": data.confidentiality,
         "urgent": data.urgent,
