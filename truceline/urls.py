@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("truceline.geo.urls")),
     path("", include("truceline.notify.urls")),
     path("", include("truceline.exchange.urls")),
+    path("", include("truceline.osint.urls")),
     path("", include("truceline.publications.urls")),
     path("", include("truceline.web.urls")),
 ]

@@ -71,6 +71,9 @@ class CandidateGroup(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.place_id} {self.occurred_on}"
+
 
 class CandidateStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -119,6 +122,9 @@ class Candidate(models.Model):
         ordering = ["-occurred_on", "id"]
         indexes = [models.Index(fields=["status", "-occurred_on"])]
 
+    def __str__(self) -> str:
+        return f"candidate {self.pk} ({self.category_id}, {self.occurred_on})"
+
     @property
     def sentence(self) -> str:
         return self.article.text[self.sentence_start : self.sentence_end]
@@ -157,6 +163,9 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-article__published", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind} {self.said_on or ''}"
+
 
 class Mention(models.Model):
     """A round of talks or a crossing's status, as an article mentions it."""
@@ -169,3 +178,6 @@ class Mention(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     data = models.JSONField()
     spans = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.kind} in article {self.article_id}"

@@ -158,11 +158,12 @@ def _twins(lex: Lexicon) -> set[frozenset[str]]:
     for p in lex.places.values():
         if p.kind == "crossing" and p.parent:
             for q in lex.places.values():
-                if q.slug != p.parent and q.country != lex.places[p.parent].country:
-                    if q.name.casefold() in p.name.casefold() or any(
-                        q.name.casefold() in a.casefold() for a in p.aliases
-                    ):
-                        out.add(frozenset((p.parent, q.slug)))
+                other_side = q.slug != p.parent and q.country != lex.places[p.parent].country
+                named = q.name.casefold() in p.name.casefold() or any(
+                    q.name.casefold() in a.casefold() for a in p.aliases
+                )
+                if other_side and named:
+                    out.add(frozenset((p.parent, q.slug)))
     return out
 
 

@@ -3,6 +3,7 @@ metadata of web pages come from trafilatura; feeds are read by feedparser."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,9 @@ def files_under(path: Path) -> list[Path]:
         return [path]
     if path.is_dir():
         return sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES
+            p
+            for p in path.rglob("*")
+            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES
         )
     raise SourceError(f"{path}: no such file or folder")
 
@@ -76,10 +79,8 @@ def from_html(html: str, *, url: str, fallback_date: dt.date, source: str = "") 
         raise SourceError(f"{url or source}: no article text found")
     published = fallback_date
     if data.get("date"):
-        try:
+        with contextlib.suppress(ValueError):
             published = dt.date.fromisoformat(str(data["date"])[:10])
-        except ValueError:
-            pass
     return Incoming(
         title=(data.get("title") or text.split("\n", 1)[0])[:500],
         text=text,
@@ -96,7 +97,7 @@ def fetch(url: str, timeout: float = 20.0) -> Incoming:
 
     if not url.startswith(("http://", "https://")):
         raise SourceError(f"{url}: only http and https addresses")
-    request = urllib.request.Request(url, headers={"User-Agent": "Truceline monitor"})
+    request = urllib.request.Request(url, headers={"User-Agent": "Truceline monitor"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             html = response.read(5_000_000).decode("utf-8", "replace")

@@ -21,7 +21,9 @@ from truceline.osint.sources import SourceError, feed_entries, fetch
 def poll(feed: Feed) -> int:
     """Read one feed; returns the number of articles added."""
     try:
-        request = urllib.request.Request(feed.url, headers={"User-Agent": "Truceline monitor"})
+        if not feed.url.startswith(("http://", "https://")):
+            raise SourceError(f"{feed.url}: only http and https addresses")
+        request = urllib.request.Request(feed.url, headers={"User-Agent": "Truceline monitor"})  # noqa: S310
         with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
             content = response.read(10_000_000)
         entries = list(feed_entries(content))
@@ -50,8 +52,6 @@ def poll_feeds() -> int:
     added = sum(poll(feed) for feed in Feed.objects.filter(active=True))
     minutes = getattr(settings, "TRUCELINE_FEED_MINUTES", 30)
     transaction.on_commit(
-        lambda: poll_feeds.using(
-            run_after=timezone.now() + dt.timedelta(minutes=minutes)
-        ).enqueue()
+        lambda: poll_feeds.using(run_after=timezone.now() + dt.timedelta(minutes=minutes)).enqueue()
     )
     return added

@@ -22,12 +22,14 @@ from truceline.policy.evidence import access_evidence
 from truceline.policy.followup import access_measure, access_request
 from truceline.policy.geography import cell_tally_visible, sees_exact_location
 from truceline.policy.notify import access_webhook
+from truceline.policy.osint import access_candidate
 from truceline.policy.platform import access_event, access_round, access_token, access_user
 from truceline.policy.workflow import sees_reporter
 
 __all__ = [
     "Viewer",
     "access",
+    "access_candidate",
     "access_event",
     "access_evidence",
     "access_measure",

@@ -7,9 +7,8 @@ as ``FILE:LINE: path.to[3].field: message``, the line found by walking the YAML 
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass
 from typing import Annotated, Literal, get_args

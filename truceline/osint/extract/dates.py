@@ -42,7 +42,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "md",
         re.compile(
-            r"\b(?:" + "|".join(WEEKDAYS) + r"),?\s+" + _MONTH + r"\s+" + _DAY + _DAY2 + r"\b" + _YEAR,
+            r"\b(?:"
+            + "|".join(WEEKDAYS)
+            + r"),?\s+"
+            + _MONTH
+            + r"\s+"
+            + _DAY
+            + _DAY2
+            + r"\b"
+            + _YEAR,
             re.I,
         ),
     ),
@@ -109,9 +117,7 @@ def find_dates(text: str, published: dt.date) -> list[When]:
     return sorted(found, key=lambda w: w.start)
 
 
-def _resolve(
-    kind: str, m: re.Match[str], published: dt.date
-) -> tuple[dt.date, str, bool] | None:
+def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, str, bool] | None:
     groups = m.groupdict()
     if kind in ("md", "dm"):
         month, day = MONTHS[groups["month"].lower()], int(groups["day"])

@@ -99,21 +99,25 @@ LOCATIVE = re.compile(
 )
 PLACE_NOUN = re.compile(
     r"^\s*(?:'s\s+)?(?:district|province|region|border|crossing|sector|area|city|town|valley"
-    r"|tribal|agency|frontier|gate)s?\b", re.I
+    r"|tribal|agency|frontier|gate)s?\b",
+    re.I,
 )
 HYPOTHETICAL = _rx(
-    r"would\b", r"could\b", r"threat", r"warn", r"if\b", r"plann", r"will\b", r"any\s+(?:further\s+)?"
-    r"(?:attack|aggression)", r"in\s+recent\s+(?:months|years)", r"surge", r"rise\s+in", r"for\s+years",
+    r"would\b", r"could\b", r"threat", r"warn", r"if\b", r"plann", r"will\b",
+    r"any\s+(?:further\s+)?(?:attack|aggression)", r"in\s+recent\s+(?:months|years)", r"surge",
+    r"rise\s+in", r"for\s+years",
 )  # fmt: skip
 
 
-DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z\s/,.-]{2,60}?)(?:,\s*\w+\.?\s*\d{1,2})?\s*(?:\(\w+\))?\s*[:\-–—]\s")
+DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z\s/,.-]{2,60}?)(?:,\s*\w+\.?\s*\d{1,2})?\s*(?:\(\w+\))?\s*[:\-–—]\s"
+)
 
 
 def _sentence_places(lex: Lexicon, s: Sentence) -> list[tuple[str, int, int]]:
     """Places the sentence locates something in: not metonyms ("Islamabad said", "Kabul's
     position") and not the dateline ("TORKHAM: ...", where the reporter filed from)."""
-    out = []
+    out: list[tuple[str, int, int]] = []
     dateline = DATELINE.match(s.text) if s.index == 0 or s.start < 200 else None
     names = [(a, b) for _, a, b in lex.find_actors(s.text)]
     for slug, start, end in lex.find_places(s.text):
@@ -125,12 +129,14 @@ def _sentence_places(lex: Lexicon, s: Sentence) -> list[tuple[str, int, int]]:
         place = lex.places[slug]
         if re.search(r"\b(?:blamed\s+(?:\w+\s+){0,3}on|held)\s+$", before):
             continue  # the party blamed, not a place
-        coordinated = bool(out) and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s.text[out[-1][2] : start])
-        if place.kind in ("city", "country") and not coordinated:
-            if re.match(r"^['’]s\b", after) or not (
-                LOCATIVE.search(before) or PLACE_NOUN.match(after)
-            ):
-                continue
+        coordinated = bool(out) and re.fullmatch(
+            r"\s*(?:,|and|,\s*and)\s*", s.text[out[-1][2] : start]
+        )
+        metonym = re.match(r"^['’]s\b", after) or not (
+            LOCATIVE.search(before) or PLACE_NOUN.match(after)
+        )
+        if place.kind in ("city", "country") and not coordinated and metonym:
+            continue
         if re.match(r"^\s*(?:-based|based)\b", after):
             continue
         out.append((slug, start, end))
@@ -138,7 +144,7 @@ def _sentence_places(lex: Lexicon, s: Sentence) -> list[tuple[str, int, int]]:
 
 
 def _depth(lex: Lexicon, slug: str) -> int:
-    return len(lex.ancestors(slug)) + (0 if lex.places[slug].kind != "region" else 0)
+    return len(lex.ancestors(slug))
 
 
 def _compatible_places(lex: Lexicon, a: str, b: str) -> bool:
@@ -202,10 +208,13 @@ def _event_date(
         return min(own, key=lambda w: (rank[w.precision], w.start))
     # "the bombing that killed 12 on Tuesday": the relative clause dates the cue.
     for w in own:
-        if w.start > cue[1] and re.search(r"\b(?:that|which)\b", text[cue[1] : w.start]):
-            if not re.search(r"[.;]", text[cue[1] : w.start]):
-                return w
-    return min(own, key=lambda w: (min(abs(w.start - cue[1]), abs(cue[0] - w.end)), rank[w.precision]))
+        between = text[cue[1] : w.start]
+        relative = re.search(r"\b(?:that|which)\b", between)
+        if w.start > cue[1] and relative and not re.search(r"[.;]", between):
+            return w
+    return min(
+        own, key=lambda w: (min(abs(w.start - cue[1]), abs(cue[0] - w.end)), rank[w.precision])
+    )
 
 
 def _is_background(dates: list[When], published: dt.date) -> bool:
@@ -280,7 +289,8 @@ def _roles(
         if forces:
             first = lex.actors[forces[0][0]].organisation
             a_span = [(forces[0][1], forces[0][2])]
-            sides = [first] + [p for p in sides if p != first]
+            if first is not None:
+                sides = [first] + [p for p in sides if p != first]
         if len(sides) < 2:
             return "unknown", "unknown", a_span, t_span
         actor = lex.state_force(sides[0]) or "unknown"
@@ -345,28 +355,24 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
         if blamed is not None:
             cats.append(blamed)
         if not cats:
-            recent = [
-                m for m in mentions if sents_by_start[m.sentence[0]].paragraph == s.paragraph
-            ]
+            recent = [m for m in mentions if sents_by_start[m.sentence[0]].paragraph == s.paragraph]
             if recent:
                 _elaborate(lex, recent, s, places)
-            if s.index - 1 in produced and mentions:
-                if figures(s.text):  # still telling of the same event: carry its day on
-                    last = mentions[-1]
-                    produced.add(s.index)
-                    if previous[s.index][0] is None:
-                        previous[s.index] = (
-                            When(last.date, last.precision, 0, 0, True),
-                            previous[s.index][1],
-                        )
+            if s.index - 1 in produced and mentions and figures(s.text):
+                # still telling of the same event: carry its day on
+                last = mentions[-1]
+                produced.add(s.index)
+                if previous[s.index][0] is None:
+                    previous[s.index] = (
+                        When(last.date, last.precision, 0, 0, True),
+                        previous[s.index][1],
+                    )
             continue
         if HYPOTHETICAL.search(s.text) and not ACTUAL.search(s.text):
             continue
         same_paragraph = s.index > 0 and sents[s.index - 1].paragraph == s.paragraph
         context = sents[s.index - 1].text if same_paragraph else ""
-        cats = [
-            (c2, a, b) for c, a, b in cats if (c2 := _reclassify(lex, c, s.text, context))
-        ]
+        cats = [(c2, a, b) for c, a, b in cats if (c2 := _reclassify(lex, c, s.text, context))]
         if not cats:
             continue
         cats.sort(key=lambda c: PRECEDENCE.index(c[0]) if c[0] in PRECEDENCE else 99)
@@ -378,7 +384,9 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
             # The lead names the event, the next sentence its day ("...were spotted on October 24").
             following = sents[s.index + 1]
             if not _categories(lex, following.text):
-                ahead = _event_date(find_dates(following.text, published), published, following.text)
+                ahead = _event_date(
+                    find_dates(following.text, published), published, following.text
+                )
                 if ahead is not None and ahead.precision == "day":
                     when, inherited = ahead, True
         if when is None and s.index > 0 and (same_paragraph or s.index - 1 in produced):
@@ -401,14 +409,29 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
                 continue
             combined = bool(figures(s.text))
             picked = _pick_places(lex, category, place_list, combined)
-            last = mentions[-1] if mentions else None
+            previous_mention = mentions[-1] if mentions else None
             if (
                 inherited
-                and last is not None
+                and previous_mention is not None
                 and s.index - 1 in produced
-                and (not places or all(_compatible_places(lex, last.place, p) for p, _ in picked))
+                and (
+                    not places
+                    or all(_compatible_places(lex, previous_mention.place, p) for p, _ in picked)
+                )
             ):
-                _absorb(lex, last, _mention(lex, s, last.category, (cs, ce), when, last.place, context))
+                _absorb(
+                    lex,
+                    previous_mention,
+                    _mention(
+                        lex,
+                        s,
+                        previous_mention.category,
+                        (cs, ce),
+                        when,
+                        previous_mention.place,
+                        context,
+                    ),
+                )
                 produced.add(s.index)
                 continue
             for place, pspan in picked:
@@ -481,7 +504,10 @@ def _blamed_explosion(
     window = s.text + " " + (sents[s.index + 1].text if s.index + 1 < len(sents) else "")
     names = "|".join(re.escape(n) for n in lex.parties.values())
     if re.search(
-        r"\bblamed\s+(?:\w+\s+){0,3}on\s+(?:" + names + r")\b|\bheld\s+(?:" + names
+        r"\bblamed\s+(?:\w+\s+){0,3}on\s+(?:"
+        + names
+        + r")\b|\bheld\s+(?:"
+        + names
         + r")\s+responsible\b",
         window,
     ):
@@ -511,7 +537,9 @@ def _elaborate(
     for kind in ("killed", "injured"):
         if kind in figs and getattr(event, kind) is None:
             setattr(event, kind, figs[kind][:2])
-            event.spans.setdefault(kind, []).append((s.start + figs[kind][2], s.start + figs[kind][3]))
+            event.spans.setdefault(kind, []).append(
+                (s.start + figs[kind][2], s.start + figs[kind][3])
+            )
 
 
 def _reclassify(lex: Lexicon, category: str, text: str, context: str) -> str | None:
@@ -526,9 +554,7 @@ def _reclassify(lex: Lexicon, category: str, text: str, context: str) -> str | N
         return category
     if category != "cross-border-fire":
         return category
-    groups = _actors_in(lex, text, ("armed-group",)) or _actors_in(
-        lex, context, ("armed-group",)
-    )
+    groups = _actors_in(lex, text, ("armed-group",)) or _actors_in(lex, context, ("armed-group",))
     parties = _parties_named(lex, text)
     if len(parties) >= 2 or (parties and BORDER_WORDS.search(text)):
         return category

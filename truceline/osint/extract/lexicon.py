@@ -93,14 +93,10 @@ class Lexicon:
         )
         rounds = tuple(
             RoundEntry(r.slug, r.venue.split(",")[0].strip(), r.starts, r.ends, i)
-            for i, r in enumerate(
-                sm.Round.objects.filter(retired=False).order_by("starts", "slug")
-            )
+            for i, r in enumerate(sm.Round.objects.filter(retired=False).order_by("starts", "slug"))
         )
         scenario = sm.Scenario.objects.first()
-        cues = {
-            c.slug: tuple(c.cues) for c in sm.Category.objects.filter(retired=False) if c.cues
-        }
+        cues = {c.slug: tuple(c.cues) for c in sm.Category.objects.filter(retired=False) if c.cues}
         return cls(
             places=places,
             actors=actors,
@@ -149,7 +145,7 @@ class Lexicon:
         """(actor slug, start, end) for each actor named; a spelling several actors share (an
         army and its spokesman's office) yields each of them, for the caller to choose by kind."""
         pattern, names = self.actor_pattern
-        out = []
+        out: list[tuple[str, int, int]] = []
         for m in pattern.finditer(text):
             slugs = names.get(re.sub(r"\s+", " ", m.group(0)).casefold()) or names.get(
                 _loose(names, m.group(0)) or "", []
@@ -214,4 +210,3 @@ def _loose(names: dict[str, Any], found: str) -> str | None:
         if re.sub(r"[\s-]+", "", name) == key:
             return name
     return None
-

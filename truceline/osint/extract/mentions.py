@@ -66,15 +66,38 @@ def _round(lex: Lexicon, venue: str, text: str, published: dt.date) -> RoundEntr
     return min(at_venue, key=lambda r: r.starts)
 
 
-CLOSED = re.compile(r"\b(?:clos(?:ed|ure|ing)|shut|sealed|suspend(?:ed)?|halt(?:ed)?|remain(?:s|ed)?\s+closed|standstill|blocked)\b", re.I)
+CLOSED = re.compile(
+    r"\b(?:clos(?:ed|ure|ing)|shut|sealed|suspend(?:ed)?|halt(?:ed)?|remain(?:s|ed)?\s+closed|standstill|blocked)\b",
+    re.I,
+)
 OPENED = re.compile(r"\b(?:re-?open(?:ed|ing)?|opened|resum(?:ed|ption))\b", re.I)
-PARTIAL = re.compile(r"\b(?:partial(?:ly)?|only\s+for|limited|for\s+(?:returning|refugees|pedestrians)|briefly|for\s+[\d.]+\s+hours)\b", re.I)
+PARTIAL = re.compile(
+    r"\b(?:partial(?:ly)?|only\s+for|limited|for\s+(?:returning|refugees|pedestrians)|briefly|for\s+[\d.]+\s+hours)\b",
+    re.I,
+)
 SCOPES = [
-    ("refugees", re.compile(r"\b(?:refugees?|returnees?|deport|repatriat|returning\s+Afghans|Afghans?\s+returning|expelled|undocumented)", re.I)),
-    ("trade", re.compile(r"\b(?:trade|goods|trucks?|containers?|transit|cargo|commerc|exports?|imports?)", re.I)),
-    ("travellers", re.compile(r"\b(?:pedestrians?|travell?ers?|passengers?|people\s+crossing)", re.I)),
+    (
+        "refugees",
+        re.compile(
+            r"\b(?:refugees?|returnees?|deport|repatriat|returning\s+Afghans|Afghans?\s+returning|expelled|undocumented)",
+            re.I,
+        ),
+    ),
+    (
+        "trade",
+        re.compile(
+            r"\b(?:trade|goods|trucks?|containers?|transit|cargo|commerc|exports?|imports?)", re.I
+        ),
+    ),
+    (
+        "travellers",
+        re.compile(r"\b(?:pedestrians?|travell?ers?|passengers?|people\s+crossing)", re.I),
+    ),
 ]
-GENERIC = re.compile(r"\b(?:border\s+crossings?|crossings|crossing\s+points|the\s+border|trade\s+routes?|border\s+points)\b", re.I)
+GENERIC = re.compile(
+    r"\b(?:border\s+crossings?|crossings|crossing\s+points|the\s+border|trade\s+routes?|border\s+points)\b",
+    re.I,
+)
 
 
 def crossings(lex: Lexicon, published: dt.date, sents: list[Sentence]) -> list[CrossingOut]:
@@ -95,20 +118,26 @@ def crossings(lex: Lexicon, published: dt.date, sents: list[Sentence]) -> list[C
         generic = GENERIC.search(s.text)
         if not named and not generic:
             continue
+        cue: re.Match[str] | None
         if opened and (PARTIAL.search(s.text) or (closed and opened)):
             status, cue = "restricted", opened
         elif opened and (not closed or opened.start() < closed.start()):
             status, cue = "open", opened
         else:
             status, cue = "closed", closed
-        assert cue is not None
+        if cue is None:
+            continue
         scope = "all"
         for name, pattern in SCOPES:
             if pattern.search(s.text):
                 scope = name
                 break
         if status == "closed" and scope == "refugees":
-            scope = "all" if not re.search(r"\breturns?\b.{0,30}\b(?:halt|suspend)", s.text, re.I) else scope
+            scope = (
+                "all"
+                if not re.search(r"\breturns?\b.{0,30}\b(?:halt|suspend)", s.text, re.I)
+                else scope
+            )
         when = [w for w in find_dates(s.text, published) if w.precision == "day"]
         date = when[0].date if when else None
         places = list(dict.fromkeys(n[0] for n in named)) or ["all"]

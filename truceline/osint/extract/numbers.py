@@ -17,7 +17,11 @@ VAGUE = {
     "over a dozen": (13, None), "dozens": (24, 99), "dozens of": (24, 99), "scores": (40, 99),
     "scores of": (40, 99), "hundreds": (200, 999), "hundreds of": (200, 999),
 }  # fmt: skip
-_NUM = r"(?:\d[\d,]*|" + "|".join(sorted((w for w in WORDS if len(w) > 2), key=len, reverse=True)) + r")"
+_NUM = (
+    r"(?:\d[\d,]*|"
+    + "|".join(sorted((w for w in WORDS if len(w) > 2), key=len, reverse=True))
+    + r")"
+)
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 _PEOPLE = (
     r"(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|soldiers|troops|personnel|militants|"
@@ -32,9 +36,14 @@ FIGURE = re.compile(
     r"\s+(?P<who>" + _PEOPLE + r")",
     re.I,
 )
-KILLED = re.compile(r"\b(?:killed|killing|dead|died|deaths?|martyred|lost\s+their\s+lives|slain|death\s+toll)\b", re.I)
+KILLED = re.compile(
+    r"\b(?:killed|killing|dead|died|deaths?|martyred|lost\s+their\s+lives|slain|death\s+toll)\b",
+    re.I,
+)
 INJURED = re.compile(r"\b(?:injured|wounded|injuring|wounding|hurt|injuries)\b", re.I)
-NONE_HURT = re.compile(r"\bno\s+(?:casualties|one\s+was\s+(?:hurt|injured))\b|\bnobody\s+was\s+hurt\b", re.I)
+NONE_HURT = re.compile(
+    r"\bno\s+(?:casualties|one\s+was\s+(?:hurt|injured))\b|\bnobody\s+was\s+hurt\b", re.I
+)
 NONE_KILLED = re.compile(r"\bno\s+(?:deaths|one\s+was\s+killed)\b|\bnobody\s+was\s+killed\b", re.I)
 
 

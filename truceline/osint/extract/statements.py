@@ -103,6 +103,7 @@ def _speaker(
         for m in re.finditer(r"\b" + re.escape(surname) + r"\b", s.text):
             if not any(a <= m.start() < b for _, a, b in found):
                 found.append((slug, m.start(), m.end()))
+
     def subject(f: tuple[str, int, int]) -> bool:
         """The speaker comes right before the verb, or right after it ("said Asif")."""
         if f[2] <= verb.start():
@@ -169,6 +170,11 @@ def statements(lex: Lexicon, published: dt.date, sents: list[Sentence]) -> list[
                 out[key].date = date
             continue
         out[key] = StatementOut(
-            speaker=person, organisation=organisation, kind=kind, date=date, quote=s.text, spans=spans
+            speaker=person,
+            organisation=organisation,
+            kind=kind,
+            date=date,
+            quote=s.text,
+            spans=spans,
         )
     return list(out.values())

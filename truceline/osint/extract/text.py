@@ -37,7 +37,11 @@ def sentences(text: str) -> list[Sentence]:
                 continue
             piece = block[start : m.end()].strip()
             if piece:
-                offset = base + start + (len(block[start : m.end()]) - len(block[start : m.end()].lstrip()))
+                offset = (
+                    base
+                    + start
+                    + (len(block[start : m.end()]) - len(block[start : m.end()].lstrip()))
+                )
                 out.append(Sentence(len(out), offset, piece, paragraph))
             start = m.end()
         piece = block[start:].strip()
