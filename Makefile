@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt bench bench-evidence bench-map bench-export openapi clean
+.PHONY: demo test check fmt bench bench-evidence bench-map bench-export bench-ingest openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-evidence: $(VENV)/.dev
 ## bench-map: the map's data and the dashboard at 1,000,000 incidents, SQLite then PostgreSQL; writes docs/performance.md
 bench-map: $(VENV)/.dev
 	scripts/bench-map $(BENCH_ARGS)
+
+## bench-ingest: 10,000 articles ingested from files, then again; writes docs/performance.md
+bench-ingest: $(VENV)/.dev
+	scripts/bench-ingest $(BENCH_ARGS)
 
 ## bench-export: each export format of 1,000,000 incidents, memory watched; writes docs/performance.md
 bench-export: $(VENV)/.dev

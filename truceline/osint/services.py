@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,12 +85,10 @@ def simhash(text: str) -> int:
     """64-bit SimHash over word trigrams (unsigned)."""
     tokens = words(text)
     grams = [" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
-    weights = [0] * 64
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    digests = b"".join(hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
+    bits = numpy.unpackbits(numpy.frombuffer(digests, dtype=numpy.uint8)).reshape(-1, 64)
+    votes = bits.sum(axis=0) * 2 > len(grams)  # bit i (most significant first) set by most
+    return int("".join("1" if v else "0" for v in votes), 2)
 
 
 def _signed(value: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {
     name: i
@@ -102,8 +103,10 @@ def _year_for(month: int, day: int, published: dt.date) -> int:
     return year
 
 
+@lru_cache(maxsize=4096)
 def find_dates(text: str, published: dt.date) -> list[When]:
-    """Every date expression in ``text``, in order of appearance, overlapping ones dropped."""
+    """Every date expression in ``text``, in order of appearance, overlapping ones dropped
+    (cached: several rules ask of one sentence; callers must not change the list)."""
     found: list[When] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:

@@ -52,6 +52,18 @@ class Lexicon:
     rounds: tuple[RoundEntry, ...] = ()
     agreement_date: dt.date | None = None
     codes: dict[str, str] = field(default_factory=dict)  # party slug -> ISO country code
+    # Each sentence is looked at by several rules: its matches are kept (bounded).
+    _memo: dict[tuple[str, str], list[tuple[str, int, int]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _remember(
+        self, kind: str, text: str, found: list[tuple[str, int, int]]
+    ) -> list[tuple[str, int, int]]:
+        if len(self._memo) > 20_000:
+            self._memo.clear()
+        self._memo[(kind, text)] = found
+        return found
 
     @classmethod
     def current(cls) -> Lexicon:
@@ -121,6 +133,9 @@ class Lexicon:
 
     def find_places(self, text: str) -> list[tuple[str, int, int]]:
         """(place slug, start, end) for each place named in the text, in order."""
+        known = self._memo.get(("place", text))
+        if known is not None:
+            return known
         pattern, names = self.place_pattern
         out = []
         for m in pattern.finditer(text):
@@ -129,7 +144,7 @@ class Lexicon:
                 slug = names.get(_loose(names, m.group(0)) or "")
             if slug is not None:
                 out.append((slug, m.start(), m.end()))
-        return out
+        return self._remember("place", text, out)
 
     @cached_property
     def actor_pattern(self) -> tuple[re.Pattern[str], dict[str, list[str]]]:
@@ -144,6 +159,9 @@ class Lexicon:
     def find_actors(self, text: str) -> list[tuple[str, int, int]]:
         """(actor slug, start, end) for each actor named; a spelling several actors share (an
         army and its spokesman's office) yields each of them, for the caller to choose by kind."""
+        known = self._memo.get(("actor", text))
+        if known is not None:
+            return known
         pattern, names = self.actor_pattern
         out: list[tuple[str, int, int]] = []
         for m in pattern.finditer(text):
@@ -151,7 +169,7 @@ class Lexicon:
                 _loose(names, m.group(0)) or "", []
             )
             out.extend((slug, m.start(), m.end()) for slug in slugs)
-        return out
+        return self._remember("actor", text, out)
 
     @cached_property
     def surnames(self) -> dict[str, str]:

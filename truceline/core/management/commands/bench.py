@@ -15,7 +15,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["ledger", "evidence", "map", "export"])
+        parser.add_argument("target", choices=["ledger", "evidence", "map", "export", "ingest"])
+        parser.add_argument("--articles", type=int, default=10_000, help="ingest: how many")
+        parser.add_argument(
+            "--corpus",
+            type=Path,
+            default=Path(__file__).resolve().parents[5] / "shared" / "data" / "news",
+            help="ingest: a folder of articles in the monitoring format to draw sentences from",
+        )
         parser.add_argument("--one", help="export: internal, one child run FORMAT:USERNAME")
         parser.add_argument("--incidents", type=int, default=1_000_000, help="map: at least")
         parser.add_argument("--repeat", type=int, default=30, help="map: requests per figure")
@@ -40,6 +47,9 @@ class Command(BaseCommand):
             return
         if options["target"] == "export":
             self._export(options, progress)
+            return
+        if options["target"] == "ingest":
+            self._ingest(options, progress)
             return
         try:
             results = bench.run(
@@ -135,6 +145,28 @@ class Command(BaseCommand):
             *(f"| {a} | {b} | {c} |" for a, b, c in lines),
         ]
         self._write(f"export-{vendor}", "\n".join(table), options["write"])
+
+    def _ingest(self, options: dict[str, Any], progress: Any) -> None:
+        from django.db import connection
+
+        from truceline.ledger import bench
+        from truceline.osint import bench as ingest_bench
+
+        try:
+            lines = ingest_bench.run(options["articles"], options["corpus"], progress)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        vendor = connection.vendor
+        table = [
+            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
+            f"Command: `make bench-ingest` (`truceline bench ingest --articles "
+            f"{options['articles']}` on a scratch {vendor} database).",
+            "",
+            "| figure | value | note |",
+            "| --- | --- | --- |",
+            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
+        ]
+        self._write(f"ingest-{vendor}", "\n".join(table), options["write"])
 
     def _write(self, name: str, text: str, path: Path | None) -> None:
         self.stdout.write(text)
