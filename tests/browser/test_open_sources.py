@@ -19,7 +19,9 @@ def test_a_monitor_ingests_a_file_and_accepts_a_candidate(page, tmp_path) -> Non
     sign_in(page, "qa-monitor")
     page.get_by_role("link", name="Open sources").click()
     check_accessibility(page)
-    page.get_by_label("Article files (.txt or .html, up to 2 MB each)").set_input_files(str(article))
+    page.get_by_label("Article files (.txt or .html, up to 2 MB each)").set_input_files(
+        str(article)
+    )
     page.get_by_role("button", name="Ingest").click()
     assert page.get_by_text("1 article(s) added").is_visible()
 

@@ -115,7 +115,10 @@ def test_ingesting_again_adds_nothing(people: dict[str, User]) -> None:
     assert (len(again.added), again.duplicates) == (0, 2)
     # The same text under another address, lightly edited, is the same article.
     edited = Incoming(
-        items[0].title, items[0].text.replace("Eleven", "11"), items[0].published, "https://e.example/x"
+        items[0].title,
+        items[0].text.replace("Eleven", "11"),
+        items[0].published,
+        "https://e.example/x",
     )
     assert ingest(actor=people["qa-monitor"], items=[edited]).duplicates == 1
     assert Article.objects.count() == 2
