@@ -55,6 +55,7 @@ from truceline.redaction.models import Seal
 from truceline.redaction.services import seal_create
 from truceline.reports.models import Report, ReportDraft
 from truceline.reports.services import ReportInput, draft_save, report_submit, report_withdraw
+from truceline.osint import models as osint
 from truceline.scenario import models as sm
 
 ROLES = [
@@ -175,6 +176,13 @@ webhook:pk-liaison         view     .      Y     .     .     .     .     .     .
 webhook:pk-liaison         revoke   .      Y     .     .     .     .     .     .
 historic-event             view     Y      Y     Y     Y     Y     Y     Y     Y
 import-batch               view     Y      Y     Y     Y     Y     Y     Y     Y
+# open-source monitoring: the mechanism's working file
+article                    view     .      .     .     Y     Y     Y     Y     Y
+candidate                  view     .      .     .     Y     Y     Y     Y     Y
+candidate-group            view     .      .     .     Y     Y     Y     Y     Y
+claim                      view     .      .     .     Y     Y     Y     Y     Y
+mention                    view     .      .     .     Y     Y     Y     Y     Y
+feed                       view     .      .     .     Y     Y     Y     Y     Y
 """
 
 
@@ -362,6 +370,33 @@ def make_incident(
     return incident
 
 
+def _osint(kind: str) -> models.Model:
+    """One ingested article and what the extraction found in it."""
+    from truceline.osint.models import Article, Candidate, CandidateGroup, Claim, Feed, Mention
+    from truceline.osint.services import Incoming, ingest
+
+    if kind == "feed":
+        return Feed.objects.create(
+            url="https://feeds.example/rss", added_at=dt.datetime.now(dt.UTC)
+        )
+    text = (
+        "PESHAWAR: Mortars fired from across the border wounded four villagers in Bajaur "
+        "district on Tuesday, police said.\n\nThe Foreign Office said on Tuesday that Pakistan "
+        "would not tolerate attacks. Torkham remained closed to trade on Tuesday."
+    )
+    ingest(actor=None, items=[Incoming("Shelling in Bajaur", text, dt.date(2025, 11, 5))])
+    model = {
+        "article": Article,
+        "candidate": Candidate,
+        "candidate-group": CandidateGroup,
+        "claim": Claim,
+        "mention": Mention,
+    }[kind]
+    obj = model._default_manager.first()
+    assert obj is not None, kind
+    return obj
+
+
 def _historic() -> models.Model:
     """One imported UCDP event."""
     batch = ImportBatch.objects.create(
@@ -534,6 +569,10 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "webhook": lambda people, key: webhook_create(actor=people[key], url="http://127.0.0.1:9/")[0],
     "historic-event": lambda people, key: _historic(),
     "import-batch": lambda people, key: _historic().batch,
+    **{
+        kind: (lambda people, key, kind=kind: _osint(kind))
+        for kind in ("article", "candidate", "candidate-group", "claim", "mention", "feed")
+    },
 }
 MODEL_OF_KIND = {
     "scenario": sm.Scenario,
@@ -569,6 +608,12 @@ MODEL_OF_KIND = {
     "webhook": Webhook,
     "historic-event": HistoricEvent,
     "import-batch": ImportBatch,
+    "article": osint.Article,
+    "candidate": osint.Candidate,
+    "candidate-group": osint.CandidateGroup,
+    "claim": osint.Claim,
+    "mention": osint.Mention,
+    "feed": osint.Feed,
 }
 
 
