@@ -49,13 +49,13 @@ from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
 from truceline.notify.models import Notification, Webhook
 from truceline.notify.services import webhook_create
+from truceline.osint import models as osint
 from truceline.policy import access, can, visible_to
 from truceline.policy.core import _VISIBILITY
 from truceline.redaction.models import Seal
 from truceline.redaction.services import seal_create
 from truceline.reports.models import Report, ReportDraft
 from truceline.reports.services import ReportInput, draft_save, report_submit, report_withdraw
-from truceline.osint import models as osint
 from truceline.scenario import models as sm
 
 ROLES = [
