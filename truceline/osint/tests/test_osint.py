@@ -216,3 +216,58 @@ def test_mentions_of_talks_and_crossings_are_kept(people: dict[str, User]) -> No
     ingest(actor=people["qa-monitor"], items=[_article("dev-033")])
     kinds = set(Mention.objects.values_list("kind", flat=True))
     assert kinds == {"talks", "crossing"}
+
+
+def test_a_feed_is_polled_and_its_pages_read(people: dict[str, User]) -> None:
+    """An RSS feed and its article page served on 127.0.0.1: the page's main text is read
+    (trafilatura), the feed's entry dated (feedparser), and a second poll adds nothing."""
+    import http.server
+    import threading
+
+    from django.utils import timezone
+
+    from truceline.osint.models import Feed
+    from truceline.osint.tasks import poll
+
+    body = (NEWS / "dev-038.txt").read_text().split("\n", 4)[4]
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n") if p.strip())
+    page = (
+        "<html><head><title>Court bombing</title></head><body><nav>Home | World</nav>"
+        f"<article><h1>Suicide bombing outside Islamabad court</h1>{paragraphs}</article>"
+        "<footer>Copyright</footer></body></html>"
+    ).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            port = self.server.server_address[1]
+            if self.path == "/rss":
+                out = (
+                    '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+                    f"<item><title>Suicide bombing outside Islamabad court</title>"
+                    f"<link>http://127.0.0.1:{port}/news/1</link>"
+                    "<pubDate>Tue, 11 Nov 2025 12:00:00 GMT</pubDate></item></channel></rss>"
+                ).encode()
+            else:
+                out = page
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        feed = Feed.objects.create(
+            url=f"http://127.0.0.1:{server.server_address[1]}/rss", added_at=timezone.now()
+        )
+        assert poll(feed) == 1
+        article = Article.objects.get()
+        assert article.published == dt.date(2025, 11, 11) and article.feed == feed
+        assert "Copyright" not in article.text and "suicide bomber" in article.text
+        assert Candidate.objects.filter(category_id="militant-attack").exists()
+        assert poll(feed) == 0
+    finally:
+        server.shutdown()
