@@ -238,7 +238,7 @@ def test_a_feed_is_polled_and_its_pages_read(people: dict[str, User]) -> None:
     ).encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             port = self.server.server_address[1]
             if self.path == "/rss":
                 out = (
