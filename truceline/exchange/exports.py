@@ -151,7 +151,7 @@ def rows(viewer: Any, filters: Filters) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def _chunked(pieces: Iterable[str]) -> Iterator[bytes]:
+def chunked(pieces: Iterable[str]) -> Iterator[bytes]:
     buffer: list[str] = []
     size = 0
     for piece in pieces:
@@ -164,7 +164,7 @@ def _chunked(pieces: Iterable[str]) -> Iterator[bytes]:
         yield "".join(buffer).encode()
 
 
-def _csv_lines(
+def csv_lines(
     header: list[str], lines: Iterable[list[Any]], extra: list[str] | None
 ) -> Iterator[str]:
     out = io.StringIO()
@@ -185,7 +185,7 @@ def as_csv(viewer: Any, filters: Filters, *, hxl: bool = True) -> Iterator[bytes
     cols = columns(viewer)
     names = [c for c, _tag in cols]
     lines = ([r.get(c) for c in names] for r in rows(viewer, filters))
-    return _chunked(_csv_lines(names, lines, [t for _c, t in cols] if hxl else None))
+    return chunked(csv_lines(names, lines, [t for _c, t in cols] if hxl else None))
 
 
 def as_jsonl(viewer: Any, filters: Filters) -> Iterator[bytes]:
@@ -194,7 +194,7 @@ def as_jsonl(viewer: Any, filters: Filters) -> Iterator[bytes]:
             r.pop("_created_at")
             yield json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
 
-    return _chunked(lines())
+    return chunked(lines())
 
 
 def as_geojson(viewer: Any, filters: Filters) -> Iterator[bytes]:
@@ -214,7 +214,7 @@ def as_geojson(viewer: Any, filters: Filters) -> Iterator[bytes]:
             first = False
         yield "]}\n"
 
-    return _chunked(pieces())
+    return chunked(pieces())
 
 
 ACLED_COLUMNS = [
@@ -316,7 +316,7 @@ def as_acled(viewer: Any, filters: Filters) -> Iterator[bytes]:
                 _unix(changed),
             ]
 
-    return _chunked(_csv_lines(ACLED_COLUMNS, lines(), None))
+    return chunked(csv_lines(ACLED_COLUMNS, lines(), None))
 
 
 def _unix(iso: str) -> int:

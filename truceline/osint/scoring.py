@@ -138,33 +138,7 @@ def _dates_ok(pred: dt.date, gold: dt.date, precision: str) -> bool:
 def _places_ok(lex: Lexicon, a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return False
-    if a == b or a in lex.ancestors(b) or b in lex.ancestors(a):
-        return True
-    pa, pb = lex.places.get(a), lex.places.get(b)
-    if pa and pb:
-        twins = {frozenset((a, b))} & _twins(lex)
-        if twins:
-            return True
-    border = lex.border_region()
-    if border in (a, b):
-        other = pb if a == border else pa
-        return bool(other and other.border_area)
-    return False
-
-
-def _twins(lex: Lexicon) -> set[frozenset[str]]:
-    """Towns facing each other across one crossing (the crossing's parent and its namesake)."""
-    out = set()
-    for p in lex.places.values():
-        if p.kind == "crossing" and p.parent:
-            for q in lex.places.values():
-                other_side = q.slug != p.parent and q.country != lex.places[p.parent].country
-                named = q.name.casefold() in p.name.casefold() or any(
-                    q.name.casefold() in a.casefold() for a in p.aliases
-                )
-                if other_side and named:
-                    out.add(frozenset((p.parent, q.slug)))
-    return out
+    return lex.compatible(a, b) or frozenset((a, b)) in lex.twins
 
 
 def _actors_ok(category: str, pa: str, pt: str, ga: str | None, gt: str | None) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -16,10 +15,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Forbidden, Invalid
+from truceline.geo.derive import haversine_km
 from truceline.incidents.models import Incident
 from truceline.ledger.services import event_append
 from truceline.osint.extract import VERSION, Extraction, Lexicon, extract
@@ -101,8 +102,6 @@ def _bands(value: int) -> list[int]:
 
 def near_duplicate(fingerprint: int) -> Article | None:
     b = _bands(fingerprint)
-    from django.db.models import Q
-
     for other in Article.objects.filter(
         Q(band0=b[0]) | Q(band1=b[1]) | Q(band2=b[2]) | Q(band3=b[3])
     ).only("id", "simhash"):
@@ -295,10 +294,6 @@ def record(article: Article, ex: Extraction, lex: Lexicon) -> None:
         )
 
 
-def _related(lex: Lexicon, a: str, b: str) -> bool:
-    return a == b or a in lex.ancestors(b) or b in lex.ancestors(a)
-
-
 def _group_for(category: str, day: dt.date, place: Place, lex: Lexicon) -> CandidateGroup:
     """The group of an earlier candidate of the same category, within a day, at the same or a
     containing place; else a new group."""
@@ -306,7 +301,7 @@ def _group_for(category: str, day: dt.date, place: Place, lex: Lexicon) -> Candi
     for group in CandidateGroup.objects.filter(
         category_id=category, occurred_on__range=(day - window, day + window)
     ).order_by("id"):
-        if _related(lex, group.place_id, place.slug):
+        if lex.related(group.place_id, place.slug):
             if place.slug in lex.ancestors(group.place_id):
                 return group
             if group.place_id in lex.ancestors(place.slug):  # the more specific place wins
@@ -318,19 +313,12 @@ def _group_for(category: str, day: dt.date, place: Place, lex: Lexicon) -> Candi
     )
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def _match_incident(category: str, day: dt.date, place: Place) -> Incident | None:
     """An existing incident of the same category within two days and 60 km, nearest first."""
     start = dt.datetime.combine(day - dt.timedelta(days=MATCH_DAYS), dt.time.min, dt.UTC)
     end = dt.datetime.combine(day + dt.timedelta(days=MATCH_DAYS + 1), dt.time.min, dt.UTC)
     near = [
-        (_km(place.lat, place.lon, i.lat, i.lon), i.pk, i)
+        (float(haversine_km(place.lat, place.lon, i.lat, i.lon)), i.pk, i)
         for i in Incident.objects.filter(
             category_id=category, occurred_at__range=(start, end), merged_into=None
         ).exclude(lat=None)
@@ -353,6 +341,26 @@ def _open(candidate: Candidate) -> Candidate:
     if locked.status != CandidateStatus.OPEN:
         raise Invalid({"candidate": [f"already {locked.status}"]})
     return locked
+
+
+def _decided(
+    actor: User, locked: Candidate, status: str, payload: dict[str, Any], **fields: Any
+) -> None:
+    """Record a monitor's decision on a locked open candidate, and its ledger entry
+    (``candidate.<status>``), in the caller's transaction."""
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = status
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at", *fields])
+    event_append(
+        actor=actor,
+        kind=f"candidate.{status}",
+        object_type="candidate",
+        object_id=str(locked.pk),
+        payload={"candidate": locked.pk, "article": locked.article_id, **payload},
+    )
 
 
 PRECISION = {"day": "day", "week": "week", "month": "month"}
@@ -400,18 +408,13 @@ def candidate_accept(
             source_type="open-source",
         )
         report, _event = report_submit(actor=actor, data=data)
-        locked.status = CandidateStatus.ACCEPTED
-        locked.report = report
-        locked.incident = report.incident
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "report", "incident", "decided_by", "decided_at"])
-        event_append(
-            actor=actor,
-            kind="candidate.accepted",
-            object_type="candidate",
-            object_id=str(locked.pk),
-            payload={"candidate": locked.pk, "article": article.pk, "report": report.id},
+        _decided(
+            actor,
+            locked,
+            CandidateStatus.ACCEPTED,
+            {"report": report.id},
+            report=report,
+            incident=report.incident,
         )
     return report
 
@@ -441,17 +444,8 @@ def candidate_merge(*, actor: User, candidate: Candidate, incident: Incident) ->
     _require_monitor(actor)
     with transaction.atomic():
         locked = _open(candidate)
-        locked.status = CandidateStatus.MERGED
-        locked.incident = incident
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "incident", "decided_by", "decided_at"])
-        event_append(
-            actor=actor,
-            kind="candidate.merged",
-            object_type="candidate",
-            object_id=str(locked.pk),
-            payload={"candidate": locked.pk, "article": locked.article_id, "incident": incident.pk},
+        _decided(
+            actor, locked, CandidateStatus.MERGED, {"incident": incident.pk}, incident=incident
         )
     return locked
 
@@ -462,16 +456,6 @@ def candidate_dismiss(*, actor: User, candidate: Candidate, reason: str) -> Cand
         raise Invalid({"reason": ["say why (not an incident, background, duplicate, ...)"]})
     with transaction.atomic():
         locked = _open(candidate)
-        locked.status = CandidateStatus.DISMISSED
-        locked.reason = reason.strip()[:1000]
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-        event_append(
-            actor=actor,
-            kind="candidate.dismissed",
-            object_type="candidate",
-            object_id=str(locked.pk),
-            payload={"candidate": locked.pk, "article": locked.article_id, "reason": locked.reason},
-        )
+        kept = reason.strip()[:1000]
+        _decided(actor, locked, CandidateStatus.DISMISSED, {"reason": kept}, reason=kept)
     return locked

@@ -3,9 +3,7 @@ dismiss with the evidence spans highlighted) and the claims register."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from truceline.core.errors import ApiError, NotFound
+from truceline.exchange.exports import chunked, csv_lines
 from truceline.osint import services
 from truceline.osint.models import Candidate, CandidateGroup, CandidateStatus, Claim, ClaimKind
 from truceline.osint.sources import SourceError, from_html, from_text
@@ -236,30 +235,22 @@ def claims(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 
 def _claims_csv(rows: Any) -> StreamingHttpResponse:
     header = ["said_on", "published", "speaker", "organisation", "kind", "quote", "title", "url"]
-
-    def lines() -> Any:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for claim in rows.iterator(chunk_size=500):
-            writer.writerow(
-                [
-                    claim.said_on.isoformat() if claim.said_on else "",
-                    claim.article.published.isoformat(),
-                    claim.speaker.name if claim.speaker else "",
-                    claim.organisation.name,
-                    claim.kind,
-                    claim.quote,
-                    claim.article.title,
-                    claim.article.url,
-                ]
-            )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    lines = (
+        [
+            claim.said_on.isoformat() if claim.said_on else "",
+            claim.article.published.isoformat(),
+            claim.speaker.name if claim.speaker else "",
+            claim.organisation.name,
+            claim.kind,
+            claim.quote,
+            claim.article.title,
+            claim.article.url,
+        ]
+        for claim in rows.iterator(chunk_size=500)
+    )
+    response = StreamingHttpResponse(
+        chunked(csv_lines(header, lines, None)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="claims.csv"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -147,16 +147,6 @@ def _depth(lex: Lexicon, slug: str) -> int:
     return len(lex.ancestors(slug))
 
 
-def _compatible_places(lex: Lexicon, a: str, b: str) -> bool:
-    if a == b or a in lex.ancestors(b) or b in lex.ancestors(a):
-        return True
-    border = lex.border_region()
-    pa, pb = lex.places.get(a), lex.places.get(b)
-    if border in (a, b) and pa and pb:
-        return (pb if a == border else pa).border_area
-    return False
-
-
 NOT_THE_EVENT = re.compile(
     r"\b(?:said|says|told|announced|announcing|stated|statement|briefing|declared|confirmed|"
     r"ceasefire|truce|talks|round|negotiat\w*|agreement|agreed|reopen\w*|closed|closure|shut|"
@@ -218,10 +208,7 @@ def _event_date(
 
 
 def _is_background(dates: list[When], published: dt.date) -> bool:
-    return any(
-        w.precision == "year" and w.date.year < published.year - 0 and w.date.year < published.year
-        for w in dates
-    )
+    return any(w.precision == "year" and w.date.year < published.year for w in dates)
 
 
 def _categories(lex: Lexicon, text: str) -> list[tuple[str, int, int]]:
@@ -415,8 +402,7 @@ def _events(lex: Lexicon, text: str, published: dt.date, sents: list[Sentence]) 
                 and previous_mention is not None
                 and s.index - 1 in produced
                 and (
-                    not places
-                    or all(_compatible_places(lex, previous_mention.place, p) for p, _ in picked)
+                    not places or all(lex.compatible(previous_mention.place, p) for p, _ in picked)
                 )
             ):
                 _absorb(
@@ -677,7 +663,6 @@ def _collective_event(
     month = (agreement or published).replace(day=1)
     if agreement and published < agreement:
         month = published.replace(day=1)
-    dated = [r for r in refs if r.spans.get("date") is not None and r.date.day == 1]
     if any(
         e.category == "cross-border-fire"
         and e.precision == "day"
@@ -691,7 +676,6 @@ def _collective_event(
     ref = refs[0]
     ref.date = month
     ref.precision = "month"
-    del dated
     return [ref]
 
 
@@ -702,7 +686,7 @@ def _merge(lex: Lexicon, mentions: list[EventOut]) -> list[EventOut]:
         for e in out:
             if e.category != m.category or not _same_time(e, m):
                 continue
-            if not _compatible_places(lex, e.place, m.place):
+            if not lex.compatible(e.place, m.place):
                 continue
             _absorb(lex, e, m)
             break

@@ -194,6 +194,38 @@ class Lexicon:
             current = self.places.get(current.parent)
         return chain
 
+    def related(self, a: str, b: str) -> bool:
+        """The same place, or one contains the other."""
+        return a == b or a in self.ancestors(b) or b in self.ancestors(a)
+
+    def compatible(self, a: str, b: str) -> bool:
+        """Could be where the same thing happened: related, or one is the border region and the
+        other lies along the border."""
+        if self.related(a, b):
+            return True
+        border = self.border_region()
+        pa, pb = self.places.get(a), self.places.get(b)
+        if border in (a, b) and pa and pb:
+            return (pb if a == border else pa).border_area
+        return False
+
+    @cached_property
+    def twins(self) -> set[frozenset[str]]:
+        """Towns facing each other across one crossing (the crossing's parent and the town of
+        the other country its name or an alias names)."""
+        out = set()
+        for p in self.places.values():
+            if p.kind != "crossing" or not p.parent:
+                continue
+            for q in self.places.values():
+                other_side = q.slug != p.parent and q.country != self.places[p.parent].country
+                named = q.name.casefold() in p.name.casefold() or any(
+                    q.name.casefold() in a.casefold() for a in p.aliases
+                )
+                if other_side and named:
+                    out.add(frozenset((p.parent, q.slug)))
+        return out
+
     def country_of(self, slug: str | None) -> str | None:
         place = self.places.get(slug or "")
         return place.country if place else None

@@ -65,58 +65,56 @@ class Command(BaseCommand):
             f"truceline bench ledger --entries {options['entries']} "
             f"--appends {options['appends']} --proofs {options['proofs']}"
         )
-        table = [
-            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
+        self._table(
+            "ledger",
             f"Command: `make bench` (`{command}` on a scratch database).",
-            "",
             "| figure | value | note |",
-            "| --- | --- | --- |",
-            *(f"| {a} | {b} | {c} |" for a, b, c in results.lines),
-        ]
-        self._write("ledger", "\n".join(table), options["write"])
+            results.lines,
+            options["write"],
+        )
 
     def _evidence(self, options: dict[str, Any], progress: Any) -> None:
         from truceline.evidence import bench as evidence_bench
-        from truceline.ledger import bench
 
         try:
             lines = evidence_bench.run(options["size"], progress)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
-        table = [
-            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
-            f"Command: `make bench-evidence` (`truceline bench evidence --size {options['size']}`"
-            ": `truceline serve` with one worker on a scratch SQLite data directory).",
-            "",
+        self._table(
+            "evidence",
+            (
+                "Command: `make bench-evidence` "
+                f"(`truceline bench evidence --size {options['size']}`"
+                ": `truceline serve` with one worker on a scratch SQLite data directory)."
+            ),
             "| figure | value | note |",
-            "| --- | --- | --- |",
-            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
-        ]
-        self._write("evidence", "\n".join(table), options["write"])
+            lines,
+            options["write"],
+        )
 
     def _map(self, options: dict[str, Any], progress: Any) -> None:
         from django.db import connection
 
         from truceline.dashboards import bench as map_bench
-        from truceline.ledger import bench
 
         try:
             lines = map_bench.run(options["incidents"], options["repeat"], progress)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         vendor = connection.vendor
-        table = [
-            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
-            f"Command: `make bench-map` (`truceline bench map --incidents {options['incidents']} "
-            f"--repeat {options['repeat']}` on a scratch {vendor} database"
-            + (", PostgreSQL started by the make target" if vendor == "postgresql" else "")
-            + ").",
-            "",
+        self._table(
+            f"map-{vendor}",
+            (
+                "Command: `make bench-map` "
+                f"(`truceline bench map --incidents {options['incidents']} "
+                f"--repeat {options['repeat']}` on a scratch {vendor} database"
+                + (", PostgreSQL started by the make target" if vendor == "postgresql" else "")
+                + ")."
+            ),
             "| request, viewer | time | note |",
-            "| --- | --- | --- |",
-            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
-        ]
-        self._write(f"map-{vendor}", "\n".join(table), options["write"])
+            lines,
+            options["write"],
+        )
 
     def _export(self, options: dict[str, Any], progress: Any) -> None:
         import json
@@ -124,7 +122,6 @@ class Command(BaseCommand):
         from django.db import connection
 
         from truceline.exchange import bench as export_bench
-        from truceline.ledger import bench
 
         if options["one"]:
             fmt, _sep, username = options["one"].partition(":")
@@ -135,21 +132,20 @@ class Command(BaseCommand):
         except (RuntimeError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         vendor = connection.vendor
-        table = [
-            f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
-            f"Command: `make bench-export` (`truceline bench export --incidents "
-            f"{options['incidents']}` on a scratch {vendor} database).",
-            "",
+        self._table(
+            f"export-{vendor}",
+            (
+                f"Command: `make bench-export` (`truceline bench export --incidents "
+                f"{options['incidents']}` on a scratch {vendor} database)."
+            ),
             "| export, viewer | peak memory, time | note |",
-            "| --- | --- | --- |",
-            *(f"| {a} | {b} | {c} |" for a, b, c in lines),
-        ]
-        self._write(f"export-{vendor}", "\n".join(table), options["write"])
+            lines,
+            options["write"],
+        )
 
     def _ingest(self, options: dict[str, Any], progress: Any) -> None:
         from django.db import connection
 
-        from truceline.ledger import bench
         from truceline.osint import bench as ingest_bench
 
         try:
@@ -157,16 +153,37 @@ class Command(BaseCommand):
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         vendor = connection.vendor
+        self._table(
+            f"ingest-{vendor}",
+            (
+                f"Command: `make bench-ingest` (`truceline bench ingest --articles "
+                f"{options['articles']}` on a scratch {vendor} database)."
+            ),
+            "| figure | value | note |",
+            lines,
+            options["write"],
+        )
+
+    def _table(
+        self,
+        name: str,
+        command: str,
+        header: str,
+        lines: list[tuple[str, str, str]],
+        path: Path | None,
+    ) -> None:
+        """A measured table: the date and machine, the command, three columns of results."""
+        from truceline.ledger import bench
+
         table = [
             f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {bench.machine()}.",
-            f"Command: `make bench-ingest` (`truceline bench ingest --articles "
-            f"{options['articles']}` on a scratch {vendor} database).",
+            command,
             "",
-            "| figure | value | note |",
+            header,
             "| --- | --- | --- |",
             *(f"| {a} | {b} | {c} |" for a, b, c in lines),
         ]
-        self._write(f"ingest-{vendor}", "\n".join(table), options["write"])
+        self._write(name, "\n".join(table), path)
 
     def _write(self, name: str, text: str, path: Path | None) -> None:
         self.stdout.write(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         quiet = options["quiet"] or not sys.stderr.isatty()
 
-        def items() -> Any:
+        def items() -> Iterator[Incoming]:
             for n, path in enumerate(paths, start=1):
                 try:
                     yield read_file(path)
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                 except SourceError as exc:
                     problems.append(str(exc))
 
-        result = ingest(actor=None, items=_typed(items()), lexicon=Lexicon.current())
+        result = ingest(actor=None, items=items(), lexicon=Lexicon.current())
         if not quiet:
             sys.stderr.write("\n")
         for problem in problems + result.refused:
@@ -79,9 +80,3 @@ class Command(BaseCommand):
             f"{len(problems) + len(result.refused)} refused, of {total} "
             f"({time.monotonic() - started:.1f} s)"
         )
-
-
-def _typed(items: Any) -> Any:
-    for item in items:
-        if isinstance(item, Incoming):
-            yield item
