@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from truceline.accounts.api import router as accounts_router
 from truceline.core.api import install_error_handlers
@@ -19,7 +22,37 @@ from truceline.redaction.api import router as redaction_router
 from truceline.reports.api import router as reports_router
 from truceline.scenario.api import router as scenario_router
 
-api = NinjaAPI(
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Send the same key when retrying: the first answer comes back and nothing is created "
+        "twice (409 `in-flight` while the first still runs, 422 `key-reused` with another body)."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
+class TrucelineAPI(NinjaAPI):
+    """Every authenticated POST takes an Idempotency-Key (truceline/idempotency): the document
+    says so, with the two answers it adds."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            post = operations.get("post")
+            if not post or not post.get("security"):
+                continue
+            post.setdefault("parameters", []).append(dict(IDEMPOTENCY_HEADER))
+            responses = post["responses"]
+            responses.setdefault(409, {"description": "Conflict", **ERROR_REF})
+            responses.setdefault(422, {"description": "Unprocessable Entity", **ERROR_REF})
+        return schema
+
+
+api = TrucelineAPI(
     title="Truceline API",
     version="1",
     description=(

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "truceline.core",
     "truceline.scenario",
     "truceline.accounts",
+    "truceline.idempotency",
     "truceline.geo",
     "truceline.ledger",
     "truceline.incidents",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "truceline.core.middleware.ApiErrorShapeMiddleware",
     "truceline.core.middleware.RejectNulMiddleware",
+    "truceline.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +140,10 @@ def _databases() -> dict[str, dict[str, object]]:
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        # The server's default, said out loud: a commit is on disk before COMMIT returns, so
+        # no 2xx goes out for a submission a crash could still lose.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = "-c synchronous_commit=on"  # type: ignore[index]
     return {"default": config}  # type: ignore[dict-item]
 
 
@@ -222,6 +228,9 @@ LOGGING = {
 
 # API tokens live this many days unless the creator says otherwise.
 TRUCELINE_TOKEN_DAYS = int(os.environ.get("TRUCELINE_TOKEN_DAYS", "90"))
+# A keyed create request whose first attempt has run this long with no answer is taken to
+# have died with its server; a retry may then run it (docs/api.md, Idempotency-Key).
+TRUCELINE_IDEMPOTENCY_LEASE = int(os.environ.get("TRUCELINE_IDEMPOTENCY_LEASE", "10"))
 # The scenario `truceline demo` loads.
 TRUCELINE_BUNDLED_SCENARIO = BASE_DIR / "scenario" / "bundled" / "pakistan-afghanistan-2025.yaml"
 

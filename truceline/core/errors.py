@@ -17,8 +17,10 @@ CODES: dict[str, tuple[int, str]] = {
     "method-not-allowed": (405, str(_("This resource does not answer that method."))),
     "conflict": (409, str(_("The request conflicts with the current state."))),
     "illegal-transition": (409, str(_("That step is not possible in the current state."))),
+    "in-flight": (409, str(_("A request with this Idempotency-Key is still being processed."))),
     "payload-too-large": (413, str(_("The request body is too large."))),
     "invalid": (422, str(_("Some fields are not valid."))),
+    "key-reused": (422, str(_("This Idempotency-Key was used with a different request."))),
     "internal": (500, str(_("Internal error. It has been logged."))),
 }
 
