@@ -7,7 +7,6 @@ import http.client
 import os
 import secrets
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -18,13 +17,9 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from truceline.core.harness import free_port
+
 BOUNDARY = "truceline-bench-boundary"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _rss_kib(pid: int) -> int:
@@ -74,7 +69,7 @@ def run(size: int, progress: Callable[[str], None]) -> list[tuple[str, str, str]
     token = subprocess.run(
         [*cli, "token", "create", "pk-liaison"], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port), "--workers", "1"],
         env=env,
