@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,12 @@ def _secret_key() -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
     return path.read_text().strip()
+
+
+def _origin_of(url: str) -> str:
+    """``https://tile.example.org`` of ``https://tile.example.org/{z}/{x}/{y}.png``."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 SECRET_KEY = _secret_key()
@@ -97,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "truceline.core.middleware.UserTimezoneMiddleware",
 ]
@@ -216,6 +224,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this origin only,
+# no inline script anywhere, no framing. The one inline style is the printable report's, with a
+# per-response nonce. The map's tiles, when a deployment sets TRUCELINE_MAP_TILES, are the one
+# outside origin allowed (for images).
+_TILES = os.environ.get("TRUCELINE_MAP_TILES", "")
+TRUCELINE_MAP_TILES = _TILES
+TRUCELINE_MAP_TILES_ATTRIBUTION = os.environ.get("TRUCELINE_MAP_TILES_ATTRIBUTION", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"] + ([_origin_of(_TILES)] if _TILES else []),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
 from truceline.geo.selectors import round_point
@@ -45,8 +46,8 @@ def _zoom_to_points(page) -> None:  # type: ignore[no-untyped-def]
     for _ in range(6):
         loaded = page.locator("#map").get_attribute("data-loaded")
         page.get_by_role("button", name="Zoom in").click()
-        page.wait_for_function(
-            f"document.getElementById('map').dataset.loaded !== '{loaded}'", timeout=10_000
+        expect(page.locator("#map")).not_to_have_attribute(
+            "data-loaded", loaded or "", timeout=10_000
         )
         if page.locator("#in-view li").count():
             return
@@ -116,9 +117,7 @@ def test_the_report_form_suggests_places_and_names_the_nearest(page) -> None:  #
     assert suggestion.inner_text().startswith("Torkham")
     suggestion.click()
     assert page.locator("#id_lat").input_value().startswith("34.10")
-    page.wait_for_function(
-        "document.getElementById('place-nearest').textContent.includes('Torkham')"
-    )
+    expect(page.locator("#place-nearest")).to_contain_text("Torkham")
     assert "km from the border" in page.locator("#place-nearest").inner_text()
     # The map to pick on loads only when asked for (a slow link pays for it only then).
     page.get_by_role("button", name="Pick the point on a map").click()
@@ -126,6 +125,6 @@ def test_the_report_form_suggests_places_and_names_the_nearest(page) -> None:  #
     box = page.locator("#pick-map").bounding_box()
     before = page.locator("#id_lon").input_value()
     page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 60)
-    page.wait_for_function(f"document.getElementById('id_lon').value !== '{before}'")
+    expect(page.locator("#id_lon")).not_to_have_value(before)
     assert float(page.locator("#id_lon").input_value()) > float(before)  # east of Torkham
     check_accessibility(page)

@@ -164,10 +164,12 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
     }
 
 
-def render_html(start: dt.date, end: dt.date, edition: str) -> str:
+def render_html(start: dt.date, end: dt.date, edition: str, csp_nonce: str = "") -> str:
+    """The report as one HTML page; ``csp_nonce`` lets a browser apply its inline style."""
     from django.template.loader import render_to_string
 
-    return render_to_string("publications/periodic.html", build(start, end, edition))
+    context = {**build(start, end, edition), "csp_nonce": csp_nonce}
+    return render_to_string("publications/periodic.html", context)
 
 
 def render_pdf(start: dt.date, end: dt.date, edition: str) -> bytes:

@@ -29,7 +29,8 @@ def periodic(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         if fmt == "html":
-            return HttpResponse(render_html(start, end, edition))  # type: ignore[arg-type]
+            nonce = str(getattr(request, "csp_nonce", ""))
+            return HttpResponse(render_html(start, end, edition, nonce))  # type: ignore[arg-type]
         pdf = render_pdf(start, end, edition)  # type: ignore[arg-type]
     except ApiError as exc:
         detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.fields.items())
