@@ -38,7 +38,7 @@ def test_pages_carry_a_strict_policy(client, path: str) -> None:  # type: ignore
     response = client.get(path)
     assert response.status_code == 200
     policy = dict(
-        (part.strip().split(" ", 1) + [""])[:2]
+        ([*part.strip().split(" ", 1), ""])[:2]
         for part in response["Content-Security-Policy"].split(";")
     )
     assert policy["default-src"] == "'none'"
