@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt bench bench-evidence bench-map bench-export bench-ingest openapi clean
+.PHONY: demo test check fmt bench bench-evidence bench-map bench-export bench-ingest bench-submissions openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-evidence: $(VENV)/.dev
 ## bench-map: the map's data and the dashboard at 1,000,000 incidents, SQLite then PostgreSQL; writes docs/performance.md
 bench-map: $(VENV)/.dev
 	scripts/bench-map $(BENCH_ARGS)
+
+## bench-submissions: report submissions/s and p50/p99 at 1, 8, 32 clients through `truceline serve` on PostgreSQL; writes docs/performance.md
+bench-submissions: $(VENV)/.dev
+	scripts/bench-submissions $(BENCH_ARGS)
 
 ## bench-ingest: 10,000 articles ingested from files, then again; writes docs/performance.md
 bench-ingest: $(VENV)/.dev

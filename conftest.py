@@ -10,9 +10,12 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.accounts.models import Role, User
 from truceline.accounts.services import token_create, user_create
+from truceline.accounts.testing import authenticator, force_sign_in
 from truceline.findings.keys import signing_key_create
 from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
@@ -94,11 +97,24 @@ class Api:
             payload = response.content.decode()
         return response.status_code, payload
 
+    def vote(self, finding_id: str, body: dict[str, Any], as_: str) -> tuple[int, Any]:
+        """A signatory's vote, signed with a fresh code from their authenticator."""
+        code = totp_code(self.people[as_])
+        return self.post(f"/findings/{finding_id}/votes", {**body, "code": code}, as_)
+
     def get(self, path: str, as_: str | None = None) -> tuple[int, Any]:
         return self.call("GET", path, as_)
 
     def post(self, path: str, body: Any = None, as_: str | None = None) -> tuple[int, Any]:
         return self.call("POST", path, as_, body if body is not None else {})
+
+
+def totp_code(user: User) -> str:
+    """A code the user's authenticator shows now. Codes are single-use: the device forgets the
+    last one used, so a test may sign twice within 30 seconds (replay has its own test)."""
+    device = authenticator(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
 
 
 @pytest.fixture
@@ -108,8 +124,9 @@ def api(client: Client, people: dict[str, User]) -> Api:
 
 @pytest.fixture
 def login(client: Client, people: dict[str, User]) -> Callable[[str], Client]:
+    """Signed in as the password and (for the mechanism's people) the authenticator would."""
+
     def as_(username: str) -> Client:
-        client.force_login(people[username])
-        return client
+        return force_sign_in(client, people[username])
 
     return as_

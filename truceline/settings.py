@@ -69,12 +69,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "truceline.core",
     "truceline.scenario",
     "truceline.accounts",
     "truceline.idempotency",
+    "truceline.security",
     "truceline.geo",
     "truceline.ledger",
     "truceline.incidents",
@@ -93,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "truceline.security.middleware.CurrentRequest",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "truceline.core.middleware.ApiErrorShapeMiddleware",
     "truceline.core.middleware.RejectNulMiddleware",
@@ -102,11 +107,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "truceline.accounts.middleware.SecondFactorRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "truceline.core.middleware.UserTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "truceline.urls"
@@ -162,6 +170,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username at this address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (docs/security.md): five failures of one username from one address lock that pair
+# out for 15 minutes. Keyed on both, so one party guessing at the other's officers' names from
+# its own addresses locks out only itself. Failed second-factor codes count as failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("TRUCELINE_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TRUCELINE_LOCKOUT_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+# TOTP (django-otp): codes are single-use; no drift learning (a code one step ahead is taken
+# once, and does not move the window).
+OTP_TOTP_ISSUER = os.environ.get("TRUCELINE_OTP_ISSUER", "Truceline")
+OTP_TOTP_SYNC = False
+# A signature (a vote on a finding) asks for a code typed for it, not the one of sign-in.
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

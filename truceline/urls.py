@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
+    path("", include("truceline.accounts.urls")),
     path("", include("truceline.incidents.urls")),
     path("", include("truceline.ledger.urls")),
     path("", include("truceline.evidence.urls")),

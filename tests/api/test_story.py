@@ -142,24 +142,13 @@ def test_story_through_the_api(api, settings) -> None:  # type: ignore[no-untype
     assert api.get(f"/findings/{finding['id']}", as_="af-liaison")[0] == 404  # not endorsed yet
 
     # Qatar endorses, Türkiye dissents with reasons; the quorum (2) cannot be reached.
-    assert (
-        api.post(f"/findings/{finding['id']}/votes", {"vote": "dissent"}, as_="tr-signatory")[0]
-        == 422
-    )
-    assert (
-        api.post(f"/findings/{finding['id']}/votes", {"vote": "endorse"}, as_="qa-monitor")[0]
-        == 403
-    )
-    status, after = api.post(
-        f"/findings/{finding['id']}/votes", {"vote": "endorse"}, as_="qa-signatory"
-    )
+    assert api.vote(finding["id"], {"vote": "dissent"}, as_="tr-signatory")[0] == 422
+    assert api.vote(finding["id"], {"vote": "endorse"}, as_="qa-monitor")[0] == 403
+    status, after = api.vote(finding["id"], {"vote": "endorse"}, as_="qa-signatory")
     assert status == 201 and after["status"] == "draft"
-    assert (
-        api.post(f"/findings/{finding['id']}/votes", {"vote": "endorse"}, as_="qa-signatory")[0]
-        == 409
-    )
-    status, after = api.post(
-        f"/findings/{finding['id']}/votes",
+    assert api.vote(finding["id"], {"vote": "endorse"}, as_="qa-signatory")[0] == 409
+    status, after = api.vote(
+        finding["id"],
         {"vote": "dissent", "reasons": "Attribution to Afghan territory is not established."},
         as_="tr-signatory",
     )
@@ -170,14 +159,9 @@ def test_story_through_the_api(api, settings) -> None:  # type: ignore[no-untype
     status, revised = api.post(f"/incidents/{incident_id}/finding", revised_body, as_="qa-monitor")
     assert status == 201 and revised["supersedes"] == finding["id"] and revised["revision"] == 2
     assert api.get(f"/findings/{finding['id']}", as_="qa-monitor")[1]["status"] == "superseded"
-    assert (
-        api.post(f"/findings/{finding['id']}/votes", {"vote": "endorse"}, as_="tr-signatory")[0]
-        == 409
-    )
+    assert api.vote(finding["id"], {"vote": "endorse"}, as_="tr-signatory")[0] == 409
     for signatory in ("qa-signatory", "tr-signatory"):
-        status, after = api.post(
-            f"/findings/{revised['id']}/votes", {"vote": "endorse"}, as_=signatory
-        )
+        status, after = api.vote(revised["id"], {"vote": "endorse"}, as_=signatory)
         assert status == 201
     assert after["status"] == "endorsed" and after["embargo_until"]
     status, check = api.get(f"/findings/{revised['id']}/verify", as_="qa-monitor")

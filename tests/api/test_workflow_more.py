@@ -13,7 +13,7 @@ def _published(api) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     api.post(f"/incidents/{incident}/open", as_="qa-monitor")
     finding = api.post(f"/incidents/{incident}/finding", FINDING, as_="qa-monitor")[1]["id"]
     for signatory in ("qa-signatory", "tr-signatory"):
-        assert api.post(f"/findings/{finding}/votes", {"vote": "endorse"}, as_=signatory)[0] == 201
+        assert api.vote(finding, {"vote": "endorse"}, as_=signatory)[0] == 201
     for liaison in ("pk-liaison", "af-liaison"):
         api.post(f"/findings/{finding}/acknowledge", as_=liaison)
     assert api.post(f"/findings/{finding}/publish", as_="qa-monitor")[0] == 200

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,6 +28,36 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_PASSWORD = "browser-test-password-1"
+DEMO_TOTP_KEY = "7275636531696e652d62726f777365722d746573"  # the demo mediators' authenticator
+_last_step: dict[str, int] = {}
+
+
+def demo_code(username: str) -> str:
+    """A code from the demo authenticator that this user has not used yet. Codes are
+    single-use: after this 30-second step's, the next step's (the server takes one step
+    ahead), and after that, a wait for the clock."""
+    while True:
+        now = int(time.time()) // 30
+        step = max(now, _last_step.get(username, -1) + 1)
+        if step <= now + 1:
+            break
+        time.sleep(30.2 - time.time() % 30)
+    _last_step[username] = step
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY), drift=step - now):06d}"
+
+
+def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in as a demo user: password, and the authenticator's code for the mechanism's
+    people (liaisons of the demo have none)."""
+    page.context.clear_cookies()
+    page.goto("/signin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    if not username.endswith("-liaison"):
+        page.get_by_label("Authentication code").fill(demo_code(username))
+    page.get_by_role("button", name="Sign in").click()
+
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -58,6 +89,7 @@ def _serve(tmp: Path, *demo_args: str) -> Iterator[tuple[str, dict[str, str]]]:
         TRUCELINE_DATABASE_URL=url,
         TRUCELINE_DATA_DIR=str(tmp),
         TRUCELINE_DEMO_PASSWORD=DEMO_PASSWORD,
+        TRUCELINE_DEMO_TOTP_KEY=DEMO_TOTP_KEY,
         TRUCELINE_HTTPS="0",
         TRUCELINE_CHECKPOINT_ENTRIES="1",  # receipts complete at once
     )

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
+from tests.browser.conftest import check_accessibility, sign_in
 from truceline.geo.selectors import round_point
 
 
@@ -23,13 +23,6 @@ def demo_page(browser, live_demo):  # type: ignore[no-untyped-def]
     yield page
     context.close()
     assert not outside, f"the page requested outside addresses: {outside}"
-
-
-def _sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/signin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _shown(page) -> int:  # type: ignore[no-untyped-def]
@@ -56,7 +49,7 @@ def _zoom_to_points(page) -> None:  # type: ignore[no-untyped-def]
 
 def test_monitor_sees_the_demo_incidents_and_filters_them(demo_page) -> None:  # type: ignore[no-untyped-def]
     page = demo_page
-    _sign_in(page, "qa-monitor")
+    sign_in(page, "qa-monitor")
     page.goto("/map/")
     everything = _shown(page)
     assert everything > 300  # the demo's 400, less merged and withdrawn ones
@@ -91,7 +84,7 @@ def test_the_public_sees_published_findings_at_rounded_places(demo_page) -> None
     assert "grid squares" in page.locator("#map-status").inner_text()
     assert page.get_by_label("State").count() == 0  # the public map has no state to choose
     page.goto("/signin/")
-    _sign_in(page, "qa-monitor")
+    sign_in(page, "qa-monitor")
     page.goto("/map/?state=published")
     assert _shown(page) == public  # exactly the published ones
     page.get_by_role("button", name="Sign out").click()
@@ -109,7 +102,7 @@ def test_the_public_sees_published_findings_at_rounded_places(demo_page) -> None
 
 
 def test_the_report_form_suggests_places_and_names_the_nearest(page) -> None:  # type: ignore[no-untyped-def]
-    _sign_in(page, "pk-liaison")
+    sign_in(page, "pk-liaison")
     page.goto("/reports/new/")
     page.get_by_label("Type a place name").fill("طورخم")  # Torkham, in Urdu
     suggestion = page.locator("#place-suggestions button").first

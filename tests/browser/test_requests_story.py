@@ -5,8 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import check_accessibility
-from tests.browser.test_workflow_story import sign_in
+from tests.browser.conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 

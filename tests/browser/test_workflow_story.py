@@ -6,18 +6,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
+from tests.browser.conftest import check_accessibility, demo_code, sign_in
 from truceline.evidence.tests import files
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto("/signin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -122,11 +114,13 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     sign_in(page, "qa-signatory")
     page.goto(f"/incidents/{incident}/")
+    page.get_by_label("Authentication code, to sign").fill(demo_code("qa-signatory"))
     page.get_by_role("button", name="Sign and cast vote").click()
     sign_in(page, "tr-signatory")
     page.goto(f"/incidents/{incident}/")
     page.get_by_label("Dissent").check()
     page.get_by_label("Reasons").fill("Attribution is not established.")
+    page.get_by_label("Authentication code, to sign").fill(demo_code("tr-signatory"))
     page.get_by_role("button", name="Sign and cast vote").click()
 
     sign_in(page, "qa-monitor")
@@ -141,6 +135,7 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     for signatory in ("qa-signatory", "tr-signatory"):
         sign_in(page, signatory)
         page.goto(f"/incidents/{incident}/")
+        page.get_by_label("Authentication code, to sign").fill(demo_code(signatory))
         page.get_by_role("button", name="Sign and cast vote").click()
     for liaison in ("pk-liaison", "af-liaison"):
         sign_in(page, liaison)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from truceline.core.ids import new_id
@@ -37,6 +38,18 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64, blank=True, help_text=_("Empty: the organisation's zone.")
     )
+
+    # Raised by an emergency revocation: every session signed in before it stops working.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions carry this: it changes with the password and with the session epoch."""
+        return salted_hmac(
+            "truceline.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.time_zone and self.organisation_id:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.test import Client
 
 from truceline.accounts.models import User
+from truceline.accounts.testing import force_sign_in
 from truceline.core.synthetic import generate
 from truceline.incidents.models import Incident
 
@@ -56,7 +57,7 @@ def run(incidents: int, repeat: int, progress: Callable[[str], None]) -> list[tu
     for label, username in (("monitor", "qa-monitor"), ("liaison", "pk-liaison"), ("public", None)):
         client = Client(HTTP_HOST="127.0.0.1")  # a host the settings allow
         if username:
-            client.force_login(User.objects.get(username=username))
+            force_sign_in(client, User.objects.get(username=username))
         viewers.append((label, client))
     lines = []
     total = Incident.objects.count()

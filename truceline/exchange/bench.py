@@ -20,6 +20,7 @@ from pathlib import Path
 from django.test import Client
 
 from truceline.accounts.models import User
+from truceline.accounts.testing import force_sign_in
 from truceline.core.synthetic import generate
 from truceline.incidents.models import Incident
 
@@ -32,7 +33,7 @@ def one(fmt: str, username: str) -> dict[str, float]:
     """In the child: stream one export to nowhere; bytes, seconds, peak memory."""
     client = Client(HTTP_HOST="127.0.0.1")
     if username:
-        client.force_login(User.objects.get(username=username))
+        force_sign_in(client, User.objects.get(username=username))
     started = time.perf_counter()
     size = 0
     lines = 0

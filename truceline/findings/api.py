@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from truceline.accounts import twofactor
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.findings import services
 from truceline.findings.models import Finding, Reconsideration, SigningKey
@@ -18,6 +19,7 @@ from truceline.policy import (
     access_finding,
     access_incident,
     access_reconsideration,
+    can,
     is_mediator,
     visible_to,
 )
@@ -66,6 +68,9 @@ class VoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
     vote: Literal["endorse", "abstain", "dissent"]
     reasons: str = Field("", max_length=20_000)
+    code: str = Field(
+        "", max_length=10, description="A fresh code from the signatory's authenticator"
+    )
 
 
 class ReconsiderIn(Schema):
@@ -194,6 +199,8 @@ def findings_verify(request: HttpRequest, finding_id: str) -> dict[str, Any]:
 )
 def findings_vote(request: HttpRequest, finding_id: str, payload: VoteIn) -> Status:
     finding = access_finding(request.user, finding_id)
+    if can(request.user, "vote", finding):  # a signature: a fresh second factor first
+        twofactor.check_fresh(request.user, payload.code)  # type: ignore[arg-type]
     with capture_events() as events:
         services.finding_vote(
             finding=finding, actor=actor_of(request), vote=payload.vote, reasons=payload.reasons

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from truceline.accounts import twofactor
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Invalid, NotFound
 from truceline.evidence.selectors import evidence_for_incident
@@ -426,6 +427,8 @@ def finding_action(request: HttpRequest, finding_id: str, action: str) -> HttpRe
     actor: Any = request.user
     try:
         if action == "vote":
+            if can(actor, "vote", finding):  # a signature: a fresh second factor first
+                twofactor.check_fresh(actor, request.POST.get("code", ""))
             findings.finding_vote(
                 finding=finding,
                 actor=actor,

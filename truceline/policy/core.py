@@ -72,6 +72,9 @@ def access(user: Viewer, model: type[M], **lookup: Any) -> M:
     """The object, if it exists and this user may see it; otherwise the one 404."""
     obj = visible_to(user, model).filter(**lookup).first()
     if obj is None:
+        from truceline.security.services import record_denial
+
+        record_denial(user, model, lookup)  # recorded if it exists; the answer is the same
         raise NotFound()
     return obj
 

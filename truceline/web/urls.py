@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from truceline.accounts.views import SignInView
 from truceline.web import views
 
 app_name = "web"
@@ -9,7 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "signin/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        SignInView.as_view(),
         name="login",
     ),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),

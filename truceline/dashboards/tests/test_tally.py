@@ -38,7 +38,7 @@ def test_tallies_follow_every_write(api) -> None:  # type: ignore[no-untyped-def
     api.post(f"/incidents/{first}/open", as_="qa-monitor")
     finding = api.post(f"/incidents/{first}/finding", FINDING, as_="qa-monitor")[1]["id"]
     for signatory in ("qa-signatory", "tr-signatory"):
-        api.post(f"/findings/{finding}/votes", {"vote": "endorse"}, as_=signatory)
+        api.vote(finding, {"vote": "endorse"}, as_=signatory)
     for liaison in ("pk-liaison", "af-liaison"):
         api.post(f"/findings/{finding}/acknowledge", as_=liaison)
     assert api.post(f"/findings/{finding}/publish", as_="qa-monitor")[0] == 200

@@ -6,13 +6,14 @@ import pytest
 from django.test import Client
 
 from truceline.accounts.models import User
+from truceline.accounts.testing import force_sign_in
 from truceline.incidents.models import Incident
 from truceline.policy.tests.test_matrix import make_incident
 
 
 def as_(people: dict[str, User], username: str) -> Client:
     client = Client()
-    client.force_login(people[username])
+    force_sign_in(client, people[username])
     return client
 
 

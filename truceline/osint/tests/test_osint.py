@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from truceline.accounts.models import User
+from truceline.accounts.testing import force_sign_in
 from truceline.core.errors import Forbidden, Invalid
 from truceline.ledger.models import Event
 from truceline.osint import services
@@ -174,7 +175,7 @@ def test_pages_are_the_mechanisms_only(people: dict[str, User], client: Client) 
     candidate = Candidate.objects.first()
     assert candidate is not None
     for name in ("pk-liaison", "af-liaison"):
-        client.force_login(people[name])
+        force_sign_in(client, people[name])
         assert client.get("/monitoring/").status_code == 404
         assert client.get("/monitoring/claims/").status_code == 404
         response = client.post(f"/monitoring/candidates/{candidate.pk}/", {"action": "accept"})
@@ -182,7 +183,7 @@ def test_pages_are_the_mechanisms_only(people: dict[str, User], client: Client) 
     assert not Report.objects.exists()
     client.logout()
     assert client.get("/monitoring/").status_code == 302  # to sign in
-    client.force_login(people["tr-monitor"])
+    force_sign_in(client, people["tr-monitor"])
     page = client.get("/monitoring/")
     assert page.status_code == 200
     assert b"<mark data-field=" in page.content
@@ -194,7 +195,7 @@ def test_pages_are_the_mechanisms_only(people: dict[str, User], client: Client) 
 
 
 def test_upload_of_a_bad_file_changes_nothing(people: dict[str, User], client: Client) -> None:
-    client.force_login(people["qa-monitor"])
+    force_sign_in(client, people["qa-monitor"])
     good = io.BytesIO((NEWS / "dev-001.txt").read_bytes())
     good.name = "dev-001.txt"
     bad = io.BytesIO(b"\xff\xfe\x00bad")

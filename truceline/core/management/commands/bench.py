@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["ledger", "evidence", "map", "export", "ingest"])
+        parser.add_argument("target", choices=["ledger", "evidence", "map", "export", "ingest", "submissions"])
         parser.add_argument("--articles", type=int, default=10_000, help="ingest: how many")
         parser.add_argument(
             "--corpus",
@@ -32,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--proofs", type=int, default=1000)
         parser.add_argument("--no-pymerkle", action="store_true")
         parser.add_argument("--write", type=Path)
+        parser.add_argument("--seconds", type=float, default=15, help="submissions: per level")
+        parser.add_argument("--workers", type=int, default=4, help="submissions: server processes")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from truceline.ledger import bench
@@ -41,6 +43,9 @@ class Command(BaseCommand):
 
         if options["target"] == "evidence":
             self._evidence(options, progress)
+            return
+        if options["target"] == "submissions":
+            self._submissions(options, progress)
             return
         if options["target"] == "map":
             self._map(options, progress)
@@ -158,6 +163,31 @@ class Command(BaseCommand):
             (
                 f"Command: `make bench-ingest` (`truceline bench ingest --articles "
                 f"{options['articles']}` on a scratch {vendor} database)."
+            ),
+            "| figure | value | note |",
+            lines,
+            options["write"],
+        )
+
+    def _submissions(self, options: dict[str, Any], progress: Any) -> None:
+        import os
+
+        from django.db import connection
+
+        from truceline.reports import bench as load_bench
+
+        url = os.environ.get("TRUCELINE_DATABASE_URL") or None
+        lines = load_bench.run(url, options["workers"], options["seconds"], (1, 8, 32), progress)
+        parts = load_bench.profile(200)
+        lines += [(f"profile: {label}", f"{ms:.2f} ms", "per submission") for label, ms in parts]
+        vendor = connection.vendor
+        self._table(
+            f"submissions-{vendor}",
+            (
+                f"Command: `make bench-submissions` (`truceline bench submissions --workers "
+                f"{options['workers']} --seconds {options['seconds']:g}`: `truceline serve` on "
+                f"a scratch {vendor} database, clients on keep-alive connections, each POST "
+                "with its own Idempotency-Key; the profile is 200 submissions in one process)."
             ),
             "| figure | value | note |",
             lines,

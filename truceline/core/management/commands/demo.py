@@ -1,3 +1,4 @@
+import base64
 import os
 import secrets
 import subprocess
@@ -9,8 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import MEDIATOR_ROLES, Role, User
 from truceline.accounts.services import user_create, user_set_password
 from truceline.core.synthetic import generate
 from truceline.findings.keys import current_key, signing_key_create
@@ -101,6 +103,22 @@ class Command(BaseCommand):
             + " " * 20
         )
 
+    def _authenticators(self, created: list[str]) -> None:
+        """The demo's monitors, signatories and admin share one authenticator key (they must
+        have one): TRUCELINE_DEMO_TOTP_KEY (40 hex digits), else one made now and shown once."""
+        wanted = os.environ.get("TRUCELINE_DEMO_TOTP_KEY", "").strip().lower()
+        key = wanted or secrets.token_hex(20)
+        made = []
+        for user in User.objects.filter(username__in=created, role__in=MEDIATOR_ROLES):
+            TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+            made.append(user.username)
+        if made and not wanted:
+            secret = base64.b32encode(bytes.fromhex(key)).decode()
+            self.stdout.write(
+                f"authenticator key of {', '.join(made)} (add it to an authenticator app): "
+                f"{secret}\n(shown once; set TRUCELINE_DEMO_TOTP_KEY to choose it)"
+            )
+
     def _users(self) -> None:
         wanted = os.environ.get("TRUCELINE_DEMO_PASSWORD", "")
         generated = "" if wanted else secrets.token_urlsafe(12)
@@ -119,6 +137,7 @@ class Command(BaseCommand):
                     created.append(username)
                 elif wanted and not user.check_password(wanted):
                     user_set_password(actor=None, user=user, password=wanted)
+        self._authenticators(created)
         if created and not wanted:
             self.stdout.write(
                 f"demo users {', '.join(created)} created with the password: {generated}\n"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from truceline.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("account/two-factor/", views.two_factor, name="two-factor"),
+]

@@ -1,0 +1,43 @@
+"""What the secretariat's security review reads: refused access, lockouts, revocations.
+
+Not the public ledger: these name people and addresses. Kept, never edited or deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    DENIED = "denied", _("Access refused (404 on an existing object)")
+    LOCKOUT = "lockout", _("Sign-in locked out")
+    REVOKED = "revoked", _("Emergency revocation")
+
+
+class SecurityEvent(models.Model):
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="security_events",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=2048, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "-at"], name="security_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username} {self.object_type} {self.object_id}"
