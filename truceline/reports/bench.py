@@ -79,34 +79,33 @@ def _load(port: int, token: str, clients: int, seconds: float) -> tuple[int, lis
 
 def _raw_inserts(database_url: str, data_dir: str, seconds: float) -> float:
     """One client, one row per committed transaction, the server's durable settings."""
-    table = "bench_floor"
     done = 0
     if database_url:
         import psycopg
 
         with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute(f"CREATE TABLE {table} (id bigserial primary key, body text)")  # type: ignore[arg-type]
+            conn.execute("CREATE TABLE bench_floor (id bigserial primary key, body text)")
             conn.execute("SET synchronous_commit = on")
             stop = time.monotonic() + seconds
             started = time.monotonic()
             while time.monotonic() < stop:
-                conn.execute(f"INSERT INTO {table} (body) VALUES (%s)", ("x" * 400,))  # type: ignore[arg-type]
+                conn.execute("INSERT INTO bench_floor (body) VALUES (%s)", ("x" * 400,))
                 done += 1
             return done / (time.monotonic() - started)
     import sqlite3
 
-    conn = sqlite3.connect(os.path.join(data_dir, "floor.sqlite3"), isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute(f"CREATE TABLE {table} (id integer primary key, body text)")
+    lite = sqlite3.connect(os.path.join(data_dir, "floor.sqlite3"), isolation_level=None)
+    lite.execute("PRAGMA journal_mode=WAL")
+    lite.execute("PRAGMA synchronous=FULL")
+    lite.execute("CREATE TABLE bench_floor (id integer primary key, body text)")
     stop = time.monotonic() + seconds
     started = time.monotonic()
     while time.monotonic() < stop:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(f"INSERT INTO {table} (body) VALUES (?)", ("x" * 400,))  # noqa: S608
-        conn.execute("COMMIT")
+        lite.execute("BEGIN IMMEDIATE")
+        lite.execute("INSERT INTO bench_floor (body) VALUES (?)", ("x" * 400,))
+        lite.execute("COMMIT")
         done += 1
-    conn.close()
+    lite.close()
     return done / (time.monotonic() - started)
 
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["ledger", "evidence", "map", "export", "ingest", "submissions"])
+        parser.add_argument(
+            "target", choices=["ledger", "evidence", "map", "export", "ingest", "submissions"]
+        )
         parser.add_argument("--articles", type=int, default=10_000, help="ingest: how many")
         parser.add_argument(
             "--corpus",
