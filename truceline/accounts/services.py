@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -153,6 +154,17 @@ def token_authenticate(raw: str) -> User | None:
     # Touch last use at most once a minute: a write per request would serialise readers.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return user
+
+
+def request_token_user(request: Any, raw: str) -> User | None:
+    """``token_authenticate`` once per request: the idempotency middleware (whose client the
+    key belongs to) and the API's auth both ask about the same header."""
+    cached = getattr(request, "_truceline_token_user", None)
+    if cached is not None and cached[0] == raw:
+        return cached[1]  # type: ignore[no-any-return]
+    user = token_authenticate(raw)
+    request._truceline_token_user = (raw, user)
     return user
 
 

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security.base import AuthBase
 from pydantic import Field
 
-from truceline.accounts.services import token_authenticate
+from truceline.accounts.services import request_token_user
 from truceline.core.errors import CODES, ApiError, error_body, render_path
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ class BearerAuth(AuthBase):
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise AuthenticationError()
-        user = token_authenticate(raw.strip())
+        user = request_token_user(request, raw.strip())
         if user is None:
             raise AuthenticationError()
         request.user = user

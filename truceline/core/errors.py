@@ -20,7 +20,10 @@ CODES: dict[str, tuple[int, str]] = {
     "in-flight": (409, str(_("A request with this Idempotency-Key is still being processed."))),
     "payload-too-large": (413, str(_("The request body is too large."))),
     "invalid": (422, str(_("Some fields are not valid."))),
-    "key-reused": (422, str(_("This Idempotency-Key was used with a different request."))),
+    "key-reused": (
+        422,
+        str(_("This Idempotency-Key was used with a different request (method, path or body).")),
+    ),
     "internal": (500, str(_("Internal error. It has been logged."))),
 }
 

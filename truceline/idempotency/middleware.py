@@ -8,12 +8,12 @@ from collections.abc import Callable
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
-from truceline.accounts.services import token_authenticate
+from truceline.accounts.services import request_token_user
 from truceline.core.errors import error_body
+from truceline.core.middleware import API_PREFIX
 from truceline.idempotency.services import run_once
 
 HEADER = "Idempotency-Key"
-API_PREFIX = "/api/"
 
 
 def parse_key(raw: str) -> str | None:
@@ -53,7 +53,7 @@ def _client_id(request: HttpRequest) -> int | None:
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return None
-    user = token_authenticate(raw.strip())
+    user = request_token_user(request, raw.strip())
     return user.pk if user is not None else None
 
 

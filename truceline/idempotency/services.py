@@ -26,7 +26,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 
-from truceline.core.errors import error_body
+from truceline.core.errors import CODES, error_body
 from truceline.idempotency.models import IdempotencyKey
 
 Call = Callable[[], HttpResponseBase]
@@ -36,12 +36,13 @@ class _Lost(Exception):
     """Another attempt took the key over; this one must not commit."""
 
 
-def _refusal(code: str, message: str) -> JsonResponse:
-    return JsonResponse(error_body(code, message), status=409 if code == "in-flight" else 422)
+def _refusal(code: str) -> JsonResponse:
+    """``in-flight`` (409) or ``key-reused`` (422), status and message from the error codes."""
+    return JsonResponse(error_body(code), status=CODES[code][0])
 
 
 def _in_flight() -> JsonResponse:
-    return _refusal("in-flight", "A request with this Idempotency-Key is still being processed.")
+    return _refusal("in-flight")
 
 
 def _replay(row: IdempotencyKey) -> HttpResponse:
@@ -78,13 +79,10 @@ def run_once(
 
 def _again(*, client_id: int, key: str, fingerprint: str, call: Call) -> HttpResponseBase:
     row = IdempotencyKey.objects.filter(client_id=client_id, key=key).first()
-    if row is None:  # released a moment ago after a server error: this retry runs afresh
+    if row is None:  # released a moment ago after a server error: the next retry runs afresh
         return _in_flight()
     if row.fingerprint != fingerprint:
-        return _refusal(
-            "key-reused",
-            "This Idempotency-Key was used with a different request (method, path or body).",
-        )
+        return _refusal("key-reused")
     if row.status is not None:
         return _replay(row)
     lease = dt.timedelta(seconds=settings.TRUCELINE_IDEMPOTENCY_LEASE)

@@ -111,7 +111,7 @@ def _raw_inserts(database_url: str, data_dir: str, seconds: float) -> float:
 
 # What a submission spends its time on, by the function that does it (cumulative).
 PARTS = [
-    ("bearer token check", "accounts/services.py", "token_authenticate"),
+    ("bearer token check", "accounts/services.py", "request_token_user"),
     ("idempotency (claim + stored answer)", "idempotency/services.py", "run_once"),
     ("body parsing and validation (ninja)", "ninja/operation.py", "_get_values"),
     ("report_submit service, all of it", "reports/services.py", "report_submit"),
