@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
+
+from truceline.core.harness import Deployment
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,83 +58,35 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _fresh_database_url(tmp: Path) -> tuple[str, str | None]:
-    """A new empty database of the suite's kind: (url, name to drop afterwards)."""
-    base = os.environ.get("TRUCELINE_DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        return f"sqlite:///{tmp / 'browser.sqlite3'}", None
-    import psycopg
-
-    name = f"tl_browser_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return base.rsplit("/", 1)[0] + f"/{name}", name
-
-
 @contextlib.contextmanager
-def _serve(tmp: Path, *demo_args: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """`truceline demo --no-serve DEMO_ARGS` on a fresh database, then `truceline serve`."""
-    url, dropname = _fresh_database_url(tmp)
-    env = dict(
-        os.environ,
-        TRUCELINE_DATABASE_URL=url,
-        TRUCELINE_DATA_DIR=str(tmp),
-        TRUCELINE_DEMO_PASSWORD=DEMO_PASSWORD,
-        TRUCELINE_DEMO_TOTP_KEY=DEMO_TOTP_KEY,
-        TRUCELINE_HTTPS="0",
-        TRUCELINE_CHECKPOINT_ENTRIES="1",  # receipts complete at once
-    )
-    truceline = [sys.executable, "-m", "truceline"]
-    subprocess.run(
-        [*truceline, "demo", "--no-serve", *demo_args], env=env, check=True, capture_output=True
-    )
-    port = _free_port()
-    server = subprocess.Popen(
-        [*truceline, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - loopback
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
-        yield base, env
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
-        if dropname:
-            import psycopg
-
-            with psycopg.connect(os.environ["TRUCELINE_DATABASE_URL"], autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE "{dropname}" WITH (FORCE)')
+def _serve(*demo_args: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """`truceline demo --no-serve DEMO_ARGS` on a fresh database of the suite's kind, then
+    `truceline serve`: its address, and the environment that reaches the same database."""
+    with Deployment(
+        os.environ.get("TRUCELINE_DATABASE_URL") or None,
+        env_extra={
+            "TRUCELINE_DEMO_PASSWORD": DEMO_PASSWORD,
+            "TRUCELINE_DEMO_TOTP_KEY": DEMO_TOTP_KEY,
+            "TRUCELINE_CHECKPOINT_ENTRIES": "1",  # receipts complete at once
+        },
+        demo_args=demo_args,
+    ) as deployment:
+        deployment.start()
+        yield f"http://127.0.0.1:{deployment.port}", deployment.env
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def live() -> Iterator[tuple[str, dict[str, str]]]:
     """The product served from a fresh demo database with no synthetic incidents (the stories
     file their own): its address, and the environment that reaches the same database."""
-    with _serve(tmp_path_factory.mktemp("live"), "--incidents", "0") as served:
+    with _serve("--incidents", "0") as served:
         yield served
 
 
 @pytest.fixture(scope="session")
-def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def live_demo() -> Iterator[tuple[str, dict[str, str]]]:
     """The product as `make demo` shows it: with synthetic incidents."""
-    with _serve(tmp_path_factory.mktemp("demo"), "--incidents", "400") as served:
+    with _serve("--incidents", "400") as served:
         yield served
 
 

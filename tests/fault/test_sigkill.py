@@ -52,7 +52,6 @@ def test_sigkill_during_submissions_loses_nothing_and_doubles_nothing() -> None:
                         failures.append(f"submission {i} never succeeded")
                         return
                     try:
-                        client.port = deployment.port
                         status, payload, headers = client.request(
                             "POST", "/reports", body, {"Idempotency-Key": key}
                         )

@@ -48,6 +48,7 @@ class Deployment:
     postgres_url: str | None = None  # a server to make a scratch database on; None: SQLite
     workers: int = 2
     env_extra: dict[str, str] = field(default_factory=dict)
+    demo_args: tuple[str, ...] = ("--incidents", "0")
     port: int = 0
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="truceline-")))
     database_url: str = ""
@@ -61,8 +62,8 @@ class Deployment:
             TRUCELINE_DATA_DIR=str(self.data_dir),
             TRUCELINE_HTTPS="0",
             TRUCELINE_DEMO_PASSWORD=secrets.token_urlsafe(16),
-            **self.env_extra,
         )
+        env.update(self.env_extra)
         env.setdefault("TRUCELINE_SECRET_KEY", secrets.token_urlsafe(50))
         if self.postgres_url:
             name = "truceline_scratch_" + secrets.token_hex(4)
@@ -71,7 +72,7 @@ class Deployment:
             self.database_url = urlunsplit(parts._replace(path="/" + name))
             env["TRUCELINE_DATABASE_URL"] = self.database_url
         self.env = env
-        self.manage("demo", "--no-serve", "--incidents", "0")
+        self.manage("demo", "--no-serve", *self.demo_args)
         self.log = self.data_dir / "server.log"
         return self
 

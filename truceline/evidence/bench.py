@@ -4,20 +4,13 @@ memory watched while it streams. Runs ``truceline serve`` on a scratch data dire
 from __future__ import annotations
 
 import http.client
-import os
-import secrets
-import shutil
 import struct
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from truceline.core.harness import free_port
+from truceline.core.harness import Deployment
 
 BOUNDARY = "truceline-bench-boundary"
 
@@ -54,47 +47,31 @@ def _video_header(total: int) -> bytes:
 
 
 def run(size: int, progress: Callable[[str], None]) -> list[tuple[str, str, str]]:
-    data_dir = Path(tempfile.mkdtemp(prefix="truceline-bench-"))
-    env = dict(
-        os.environ,
-        TRUCELINE_DATA_DIR=str(data_dir),
-        TRUCELINE_HTTPS="0",
-        TRUCELINE_DEMO_PASSWORD=secrets.token_urlsafe(16),
-        TRUCELINE_EVIDENCE_MAX_FILE=str(size + (1 << 20)),
-        TRUCELINE_EVIDENCE_MAX_SUBMISSION=str(size + (2 << 20)),
-    )
-    env.pop("TRUCELINE_DATABASE_URL", None)
-    cli = [sys.executable, "-m", "truceline"]
-    subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True)
-    token = subprocess.run(
-        [*cli, "token", "create", "pk-liaison"], env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    port = free_port()
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    limits = {
+        "TRUCELINE_EVIDENCE_MAX_FILE": str(size + (1 << 20)),
+        "TRUCELINE_EVIDENCE_MAX_SUBMISSION": str(size + (2 << 20)),
+    }
+    with Deployment(None, workers=1, env_extra=limits, demo_args=()) as deployment:
+        token = deployment.token("pk-liaison")
+        deployment.start()
+        assert deployment.process is not None
+        return _upload(deployment.port, deployment.process.pid, token, size, progress)
+
+
+def _upload(
+    port: int, server: int, token: str, size: int, progress: Callable[[str], None]
+) -> list[tuple[str, str, str]]:
+    """One upload of ``size`` bytes, the server's workers' memory watched meanwhile."""
     peak = [0]
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], sum(_rss_kib(p) for p in _tree(server.pid)[1:]))
+            peak[0] = max(peak[0], sum(_rss_kib(p) for p in _tree(server)[1:]))
             time.sleep(0.05)
 
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
-        idle = sum(_rss_kib(p) for p in _tree(server.pid)[1:])
+        idle = sum(_rss_kib(p) for p in _tree(server)[1:])
         threading.Thread(target=watch, daemon=True).start()
         head = (
             f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="sharing"\r\n\r\nparties\r\n'
@@ -128,9 +105,6 @@ def run(size: int, progress: Callable[[str], None]) -> list[tuple[str, str, str]
             raise RuntimeError(f"the upload answered {answer.status}: {body[:300]!r}")
     finally:
         stop.set()
-        server.terminate()
-        server.wait(timeout=20)
-        shutil.rmtree(data_dir, ignore_errors=True)
     mib = size / (1 << 20)
     return [
         ("upload size", f"{mib:,.0f} MiB", "one MP4 file, multipart, to POST /api/v1/evidence"),

@@ -179,7 +179,12 @@ class Command(BaseCommand):
         from truceline.reports import bench as load_bench
 
         url = os.environ.get("TRUCELINE_DATABASE_URL") or None
-        lines = load_bench.run(url, options["workers"], options["seconds"], (1, 8, 32), progress)
+        try:
+            lines = load_bench.run(
+                url, options["workers"], options["seconds"], (1, 8, 32), progress
+            )
+        except RuntimeError as exc:  # the server did not start, or a command failed
+            raise CommandError(str(exc)) from exc
         parts = load_bench.profile(200)
         lines += [(f"profile: {label}", f"{ms:.2f} ms", "per submission") for label, ms in parts]
         vendor = connection.vendor
