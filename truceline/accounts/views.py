@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from truceline.accounts import twofactor
 from truceline.accounts.forms import SignInForm
 from truceline.core.errors import ApiError, field_messages
+from truceline.core.parsing import id_or_none
 
 
 class SignInView(auth_views.LoginView):
@@ -39,7 +40,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     pending = None
     if request.method == "POST":
         pending = TOTPDevice.objects.filter(
-            user=user, confirmed=False, pk=request.POST.get("device") or 0
+            user=user, confirmed=False, pk=id_or_none(request.POST.get("device")) or 0
         ).first()
         try:
             if current is not None:  # replacing one: a code from the old one first

@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from truceline.core.errors import ApiError, Invalid, NotFound, field_messages
+from truceline.core.parsing import datetime_or_none, id_or_none
 from truceline.followup import rounds, selectors, services
 from truceline.followup.models import (
     Answer,
@@ -209,7 +209,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     error: ApiError | None = None
     if request.method == "POST":
         names = [n.strip() for n in request.POST.get("subjects", "").splitlines() if n.strip()]
-        deadline = parse_datetime(request.POST.get("deadline", ""))
+        deadline = datetime_or_none(request.POST.get("deadline"))
         if deadline is not None and timezone.is_naive(deadline):
             deadline = deadline.replace(tzinfo=dt.UTC)
         try:
@@ -270,7 +270,8 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
                     happened=request.POST.get("happened") == "yes",
                     on=on,
                     place=request.POST.get("place") or None,
-                    subjects=[int(s) for s in request.POST.getlist("subjects") if s.isdigit()],
+                    # an id that is no number stays as 0, which no subject has: refused
+                    subjects=[id_or_none(s) or 0 for s in request.POST.getlist("subjects")],
                     notes=request.POST.get("notes", ""),
                 )
             else:

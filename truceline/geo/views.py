@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from truceline.core.errors import ApiError, NotFound, field_messages
+from truceline.core.parsing import datetime_or_none
 from truceline.geo.models import AUDIENCES, CrossingState
 from truceline.geo.selectors import crossing_timeline, crossings_now
 from truceline.geo.services import crossing_status_record
@@ -37,7 +37,7 @@ def crossing(request: HttpRequest, slug: str) -> HttpResponse:
             status = 403
             error = ApiError("forbidden", _("Monitors record crossing status."))
         else:
-            since = parse_datetime(request.POST.get("since", "") or "")
+            since = datetime_or_none(request.POST.get("since"))
             try:
                 if since is None:
                     raise ApiError(
