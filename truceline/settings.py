@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "truceline.core.middleware.ApiErrorShapeMiddleware",
     "truceline.core.middleware.RejectNulMiddleware",
+    "truceline.security.middleware.RateLimit",
     "truceline.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -288,6 +289,13 @@ TRUCELINE_TOKEN_DAYS = int(os.environ.get("TRUCELINE_TOKEN_DAYS", "90"))
 # A keyed create request whose first attempt has run this long with no answer is taken to
 # have died with its server; a retry may then run it (docs/api.md, Idempotency-Key).
 TRUCELINE_IDEMPOTENCY_LEASE = int(os.environ.get("TRUCELINE_IDEMPOTENCY_LEASE", "10"))
+# Rate limits (docs/security.md): "N/period" per client ("30/m", "100/5m"; "" for none).
+# Sign-in is counted per address, the rest per signed-in client (or address when anonymous).
+TRUCELINE_RATE_LIMITS = {
+    "signin": os.environ.get("TRUCELINE_RATE_SIGNIN", "60/h"),
+    "submit": os.environ.get("TRUCELINE_RATE_SUBMIT", "120/m"),
+    "export": os.environ.get("TRUCELINE_RATE_EXPORT", "60/h"),
+}
 # The scenario `truceline demo` loads.
 TRUCELINE_BUNDLED_SCENARIO = BASE_DIR / "scenario" / "bundled" / "pakistan-afghanistan-2025.yaml"
 

@@ -68,6 +68,7 @@ def _serve(*demo_args: str) -> Iterator[tuple[str, dict[str, str]]]:
             "TRUCELINE_DEMO_PASSWORD": DEMO_PASSWORD,
             "TRUCELINE_DEMO_TOTP_KEY": DEMO_TOTP_KEY,
             "TRUCELINE_CHECKPOINT_ENTRIES": "1",  # receipts complete at once
+            "TRUCELINE_RATE_SIGNIN": "",  # every test's people sign in from one address
         },
         demo_args=demo_args,
     ) as deployment:

@@ -24,6 +24,7 @@ CODES: dict[str, tuple[int, str]] = {
         422,
         str(_("This Idempotency-Key was used with a different request (method, path or body).")),
     ),
+    "rate-limited": (429, str(_("Too many requests: try again after Retry-After seconds."))),
     "internal": (500, str(_("Internal error. It has been logged."))),
 }
 

@@ -28,7 +28,7 @@ class ExportParams(Schema):
 
 @router.get(
     "/exports/incidents.{fmt}",
-    response={200: Any, **errors(401, 404, 422)},
+    response={200: Any, **errors(401, 404, 422, 429)},
     auth=PageOrBearer(),
     summary="Every incident you may see, streamed: csv (with an HXL hashtag row), geojson, "
     "jsonl, acled (ACLED-compatible CSV); the public's points rounded",

@@ -131,7 +131,7 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
 
 @router.post(
     "/reports",
-    response={201: SubmittedOut, **errors(400, 401, 403, 422)},
+    response={201: SubmittedOut, **errors(400, 401, 403, 422, 429)},
     auth=Bearer(),
     summary="Submit a report (a liaison for its party, a monitor as an own observation)",
 )

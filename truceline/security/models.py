@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     DENIED = "denied", _("Access refused (404 on an existing object)")
     LOCKOUT = "lockout", _("Sign-in locked out")
     REVOKED = "revoked", _("Emergency revocation")
+    RATE_LIMITED = "rate-limited", _("Rate limit reached")
 
 
 class SecurityEvent(models.Model):
@@ -41,3 +42,22 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.username} {self.object_type} {self.object_id}"
+
+
+class RateCount(models.Model):
+    """How many requests one client made under one rate limit in one window (ratelimit.py).
+
+    Operational state, not a record: rows of windows long past are pruned."""
+
+    bucket = models.CharField(max_length=120)  # "<rule>:<client>"
+    period_start = models.BigIntegerField()  # the window's start, seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "period_start"], name="rate_count_per_window")
+        ]
+        indexes = [models.Index(fields=["period_start"], name="rate_count_start")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.period_start}: {self.hits}"

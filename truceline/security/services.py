@@ -64,6 +64,24 @@ def record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any]) 
         log.exception("could not record the refusal")
 
 
+def record_rate_limited(request: Any, rule: str, limit: int, period: int) -> None:
+    """A client went over a rate limit (recorded once per window, not once per request)."""
+    user = getattr(request, "_truceline_token_user", (None, None))[1]
+    fields = {
+        "kind": Kind.RATE_LIMITED,
+        "user": user,
+        "username": user.get_username() if user is not None else "",
+        "detail": {"rule": rule, "limit": limit, "seconds": period},
+        **_request_fields(),
+    }
+    log.warning("rate limit %s reached: %s %s", rule, fields.get("address"), fields["username"])
+    try:
+        with transaction.atomic():
+            SecurityEvent.objects.create(**fields)
+    except DatabaseError:
+        log.exception("could not record the rate limit")
+
+
 def on_locked_out(
     sender: object, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
 ) -> None:
