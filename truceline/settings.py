@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "truceline.osint",
     "truceline.publications",
     "truceline.web",
+    "truceline.backup",
 ]
 
 MIDDLEWARE = [

@@ -48,7 +48,7 @@ class Deployment:
     postgres_url: str | None = None  # a server to make a scratch database on; None: SQLite
     workers: int = 2
     env_extra: dict[str, str] = field(default_factory=dict)
-    demo_args: tuple[str, ...] = ("--incidents", "0")
+    demo_args: tuple[str, ...] | None = ("--incidents", "0")  # None: empty, not even migrated
     port: int = 0
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="truceline-")))
     database_url: str = ""
@@ -72,7 +72,8 @@ class Deployment:
             self.database_url = urlunsplit(parts._replace(path="/" + name))
             env["TRUCELINE_DATABASE_URL"] = self.database_url
         self.env = env
-        self.manage("demo", "--no-serve", *self.demo_args)
+        if self.demo_args is not None:
+            self.manage("demo", "--no-serve", *self.demo_args)
         self.log = self.data_dir / "server.log"
         return self
 
