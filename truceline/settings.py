@@ -290,6 +290,8 @@ TRUCELINE_TOKEN_DAYS = int(os.environ.get("TRUCELINE_TOKEN_DAYS", "90"))
 # A keyed create request whose first attempt has run this long with no answer is taken to
 # have died with its server; a retry may then run it (docs/api.md, Idempotency-Key).
 TRUCELINE_IDEMPOTENCY_LEASE = int(os.environ.get("TRUCELINE_IDEMPOTENCY_LEASE", "10"))
+# Keys are kept this many days; after that, the same key is a new request.
+TRUCELINE_IDEMPOTENCY_DAYS = int(os.environ.get("TRUCELINE_IDEMPOTENCY_DAYS", "7"))
 # Rate limits (docs/security.md): "N/period" per client ("30/m", "100/5m"; "" for none).
 # Sign-in is counted per address, the rest per signed-in client (or address when anonymous).
 TRUCELINE_RATE_LIMITS = {

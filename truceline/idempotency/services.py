@@ -128,3 +128,11 @@ def _execute(pk: int, attempt: str, call: Call) -> HttpResponseBase:
         return _in_flight()
     IdempotencyKey.objects.filter(pk=pk, attempt=attempt).delete()
     return response
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Forget keys older than TRUCELINE_IDEMPOTENCY_DAYS (answered or abandoned): after that,
+    the same key is a new request. What the requests made stays; only the kept answers go."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.TRUCELINE_IDEMPOTENCY_DAYS)
+    deleted, _ = IdempotencyKey.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

@@ -1,5 +1,6 @@
-"""`truceline worker`: runs the background tasks (notifications, reminders) from the database
-queue; as many workers as wanted, on any machine that reaches the database."""
+"""`truceline worker`: runs the background tasks (notifications, reminders, feed polls, the
+hourly pruning of expired idempotency keys) from the database queue; as many workers as
+wanted, on any machine that reaches the database."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from truceline.idempotency.tasks import ensure_scheduled
+
+        ensure_scheduled()  # the hourly forgetting of expired idempotency keys
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",
