@@ -2,8 +2,8 @@
 
 Fixed windows counted in the database, so that every web process of a deployment counts
 together (a per-process cache would give each of N workers its own allowance). One upsert per
-limited request; on PostgreSQL its commit does not wait for the disk: a count lost in a crash
-only forgives a few requests.
+limited request, whose commit does not wait for the disk (core.durability): a count lost in a
+power cut only forgives a few requests.
 
 Rules are named in ``TRUCELINE_RATE_LIMITS`` (``{"signin": "30/h", ...}``); a rule set to
 ``""`` is off. Each rule says which requests it counts and by whom: a signed-in client by its
@@ -18,10 +18,11 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest
 
 from truceline.accounts.services import request_token_user
+from truceline.core.durability import unflushed
 from truceline.core.middleware import API_PREFIX
 from truceline.security.models import RateCount
 from truceline.security.services import record_rate_limited
@@ -83,9 +84,7 @@ def _client(request: HttpRequest, rule: Rule) -> str:
 
 def _count(bucket: str, window: int) -> int:
     table = connection.ops.quote_name(RateCount._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    with unflushed(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (bucket, period_start, hits) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (bucket, period_start) DO UPDATE SET hits = {table}.hits + 1 "

@@ -125,7 +125,7 @@ def _refused(target: Deployment, directory: Path, reason: str) -> None:
 
 
 def test_a_backup_that_does_not_verify_is_refused(tmp_path: Path) -> None:
-    with Deployment(SERVER, workers=1, demo_args=("--incidents", "3")) as source:
+    with Deployment(SERVER, workers=1, env_extra={"TRUCELINE_CHECKPOINT_ENTRIES": "1"}) as source:
         client = Client(0, source.token("pk-liaison"))
         source.start()
         client.port = source.port
@@ -168,8 +168,7 @@ def test_a_backup_that_does_not_verify_is_refused(tmp_path: Path) -> None:
                 database.write_bytes(database.read_bytes()[:-10])
                 _refused(target, good, "SHA-256 is not the manifest")
 
-        with Deployment(SERVER, demo_args=("--incidents", "0")) as occupied:
-            fresh = tmp_path / "fresh"
-            source.manage("backup", str(fresh))
-            with pytest.raises(RuntimeError, match="onto an empty database"):
-                _restore(occupied, fresh)
+        fresh = tmp_path / "fresh"
+        source.manage("backup", str(fresh))
+        with pytest.raises(RuntimeError, match="onto an empty database"):
+            _restore(source, fresh)  # a deployment in use
