@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from django.test import Client
@@ -100,3 +101,15 @@ def test_the_report_page_and_exports_are_limited(people, limits) -> None:  # typ
 def test_a_rule_set_to_nothing_is_off(api, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TRUCELINE_RATE_LIMITS = {"submit": ""}
     assert all(_submit(api, "pk-liaison", f"k{i}").status_code == 201 for i in range(5))
+
+
+def test_a_bad_rate_stops_the_server_at_start() -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TRUCELINE_RATE_SUBMIT": "lots"}
+    done = subprocess.run(
+        [sys.executable, "-m", "truceline", "check"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "TRUCELINE_RATE_SUBMIT: not a rate: 'lots'" in done.stderr
