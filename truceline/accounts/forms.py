@@ -24,6 +24,18 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.device = None
 
+    def clean_username(self) -> str:
+        """Django's sign-in form sets the field's max_length after its validators were made,
+        so a name of any length went through to authenticate() and to the lockout's records
+        (255 characters: a 500 on PostgreSQL). Found by the form fuzzer."""
+        username: str = self.cleaned_data["username"]
+        limit = getattr(self.fields["username"], "max_length", None) or 150
+        if len(username) > limit:
+            raise forms.ValidationError(
+                _("A username has at most %(limit)d characters."), params={"limit": limit}
+            )
+        return username
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()  # the password (and the lockout, through axes)
         user = self.get_user()

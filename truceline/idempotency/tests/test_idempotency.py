@@ -154,8 +154,9 @@ def test_an_upload_retried_is_one_item(api) -> None:  # type: ignore[no-untyped-
 def test_expired_keys_are_forgotten_by_the_worker(  # type: ignore[no-untyped-def]
     api, people, settings, django_capture_on_commit_callbacks
 ) -> None:
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
+
+    from truceline.notify.tests.test_notify import work
 
     settings.TRUCELINE_IDEMPOTENCY_DAYS = 7
     assert post(api, "/reports", REPORT, "pk-liaison", "old").status_code == 201
@@ -165,11 +166,11 @@ def test_expired_keys_are_forgotten_by_the_worker(  # type: ignore[no-untyped-de
     _claim(people, "abandoned", attempt="dead", started_at=timezone.now() - dt.timedelta(days=9))
     assert post(api, "/reports", REPORT, "pk-liaison", "recent").status_code == 201
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("worker", "--batch", verbosity=0)
+        work()
     assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"recent"}
     assert Report.objects.count() == 2  # what the requests made stays
     # the next prune waits in the queue, once, however many workers start
-    call_command("worker", "--batch", verbosity=0)
+    work()
     waiting = DBTaskResult.objects.filter(task_path__endswith="prune_keys", status="READY")
     assert waiting.count() == 1
     # forgotten: the old key is a new request now

@@ -107,3 +107,12 @@ def test_admin_refuses_a_role_that_does_not_fit(login, people) -> None:  # type:
     assert response.status_code == 200 and "cannot hold this role" in response.content.decode()
     user.refresh_from_db()
     assert user.role == "liaison"
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_is_refused_by_the_form(client: Client, people) -> None:  # type: ignore[no-untyped-def]
+    from axes.models import AccessAttempt
+
+    response = client.post("/signin/", {"username": "n" * 300, "password": "x"})
+    assert response.status_code == 200 and "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # never reached authenticate()
