@@ -191,7 +191,7 @@ def check_files(directory: Path, manifest: dict[str, Any], progress: Progress) -
     named: dict[str, str] = manifest.get("files") or {}
     for i, (relative, expected) in enumerate(sorted(named.items()), 1):
         path = directory / relative
-        if ".." in Path(relative).parts or not path.is_file():
+        if ".." in Path(relative).parts or Path(relative).is_absolute() or not path.is_file():
             problems.append(f"{relative}: missing")
         elif _sha256_file(path) != expected:
             problems.append(f"{relative}: its SHA-256 is not the manifest's")
