@@ -28,19 +28,38 @@ def _apply(seals: list[Seal], field: str, value: Any) -> Any:
     return value
 
 
+class SealedReader:
+    """One viewer's reading of one object: its seals read once, when first needed (an answer
+    that shows several of the object's fields asks the database once)."""
+
+    def __init__(self, viewer: Any, target: models.Model) -> None:
+        self.open = is_mediator(viewer)  # the mechanism's own people read the original
+        self.target = target
+        self._seals: list[Seal] | None = None
+
+    @property
+    def seals(self) -> list[Seal]:
+        if self._seals is None:
+            self._seals = seals_on(self.target)
+        return self._seals
+
+    def text(self, field: str, value: Any) -> Any:
+        if self.open or not value:
+            return value
+        return _apply(self.seals, field, value)
+
+    def fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        if self.open or not self.seals:
+            return data
+        return {k: _apply(self.seals, k, v) for k, v in data.items()}
+
+
 def sealed_text(viewer: Any, target: models.Model, field: str, value: Any) -> Any:
     """``value`` (the field's text, or a version's) as this viewer may read it: the
     mechanism's own people read the original, everyone else "[sealed]" in its place."""
-    if is_mediator(viewer) or not value:
-        return value
-    return _apply(seals_on(target), field, value)
+    return SealedReader(viewer, target).text(field, value)
 
 
 def sealed_fields(viewer: Any, target: models.Model, data: dict[str, Any]) -> dict[str, Any]:
     """A dict of field values (a report version's data) with the seals applied."""
-    if is_mediator(viewer):
-        return data
-    seals = seals_on(target)
-    if not seals:
-        return data
-    return {k: _apply(seals, k, v) for k, v in data.items()}
+    return SealedReader(viewer, target).fields(data)

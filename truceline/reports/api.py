@@ -14,7 +14,7 @@ from truceline.core.errors import Forbidden
 from truceline.geo.selectors import geo_out
 from truceline.ledger.selectors import receipt
 from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
-from truceline.redaction.selectors import sealed_fields, sealed_text
+from truceline.redaction.selectors import SealedReader
 from truceline.reports.models import DraftState, Report, ReportDraft
 from truceline.reports.services import (
     ReportInput,
@@ -87,6 +87,7 @@ class SubmittedOut(Schema):
 def report_out(report: Report, viewer: Any) -> dict[str, Any]:
     """The report as this viewer may see it: the accused party never learns who filed it
     or from which sources."""
+    sealed = SealedReader(viewer, report)
     body: dict[str, Any] = {
         "id": report.id,
         "incident": report.incident_id,
@@ -104,7 +105,7 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
             "precision": report.location_precision,
             "place": report.place_id,
         },
-        "narrative": sealed_text(viewer, report, "narrative", report.narrative),
+        "narrative": sealed.text("narrative", report.narrative),
         "casualties": report.casualties,
         "urgent": report.urgent,
         "confidentiality": report.confidentiality,
@@ -115,13 +116,13 @@ def report_out(report: Report, viewer: Any) -> dict[str, Any]:
             "filing_party": report.filing_party_id,
             "filing_organisation": report.filing_org_id,
             "filed_by": report.filed_by.username,
-            "sources": sealed_text(viewer, report, "sources", report.sources),
+            "sources": sealed.text("sources", report.sources),
             "evidence": report.evidence,
             "versions": [
                 {
                     "number": v.number,
                     "submitted_at": v.submitted_at,
-                    "data": sealed_fields(viewer, report, v.data),
+                    "data": sealed.fields(v.data),
                 }
                 for v in report.versions.all()
             ],

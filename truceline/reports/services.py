@@ -84,16 +84,22 @@ def _resolve(actor: User, data: ReportInput) -> dict[str, Any]:
     category = Category.objects.filter(pk=data.category, retired=False).first()
     if category is None:
         errors["category"] = ["unknown category"]
-    accused = Organisation.objects.filter(
-        pk=data.accused_party, kind=OrganisationKind.PARTY, retired=False
-    ).first()
-    if accused is None:
+    parties = {  # the accused and the origin in one read
+        party.pk: party
+        for party in Organisation.objects.filter(
+            pk__in={data.accused_party, data.origin or data.accused_party},
+            kind=OrganisationKind.PARTY,
+        )
+    }
+    accused = parties.get(data.accused_party)
+    if accused is None or accused.retired:
+        accused = None
         errors["accused_party"] = ["unknown party"]
     elif accused.pk == actor.organisation_id:
         errors["accused_party"] = ["a party cannot accuse itself"]
     origin = None
     if data.origin:
-        origin = Organisation.objects.filter(pk=data.origin, kind=OrganisationKind.PARTY).first()
+        origin = parties.get(data.origin)
         if origin is None:
             errors["origin"] = ["unknown party"]
     place = None
@@ -158,7 +164,7 @@ def report_submit(
             draft = _open_draft(actor, draft)
         report = Report(
             filed_by=actor,
-            filing_org_id=actor.organisation_id,
+            filing_org=actor.organisation,  # held already: the answer reads its kind
             submitted_at=now,
             receipt_seq=0,
             **values,
