@@ -9,7 +9,8 @@ any page is fuzzed without anyone remembering to add it here.
 
 Every answer must be a deliberate one:
 
-- no 500 (the test client re-raises a view's exception, so one fails the test with its trace);
+- no 500 (each one is collected with its role, form and input, its trace goes to the log, and
+  the test fails listing them all);
 - a refusal (4xx) changes nothing: the event log has no new event;
 - nothing sent comes back as live markup (the script tag comes back escaped or not at all).
 """
