@@ -147,7 +147,10 @@ def backup(directory: Path, progress: Progress = lambda _: None) -> Summary:
                 digest.update(block)
                 sink.write(block)
         if digest.hexdigest() != Path(name).name:
-            raise BackupError(f"the evidence store's {name} is not what its name says")
+            raise BackupError(
+                f"the evidence store's {name} is not what its name says; no backup was "
+                "finished (`truceline evidence check` names every altered file)"
+            )
         files[f"evidence/{name}"] = digest.hexdigest()
         summary.blobs += 1
         if summary.blobs % 500 == 0:
