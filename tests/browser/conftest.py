@@ -98,7 +98,11 @@ def live_url(live: tuple[str, dict[str, str]]) -> str:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The suites run side by side on two cores: a page after a slow POST (an ingested
+    # article, say) may take longer than expect()'s 5 s to arrive.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

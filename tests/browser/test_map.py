@@ -72,7 +72,7 @@ def test_monitor_sees_the_demo_incidents_and_filters_them(demo_page) -> None:  #
     )["total"]
     assert some <= table_total == everywhere
     page.goto("/dashboard/")
-    assert page.get_by_role("heading", name="Verification queue").is_visible()
+    expect(page.get_by_role("heading", name="Verification queue")).to_be_visible()
     assert page.locator("svg.chart rect").count() > 10
     check_accessibility(page)
 

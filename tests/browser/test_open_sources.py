@@ -4,6 +4,7 @@ candidate event with the words each value came from marked, and accepts it into 
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, sign_in
 
@@ -22,7 +23,7 @@ def test_a_monitor_ingests_a_file_and_accepts_a_candidate(page, tmp_path) -> Non
         str(article)
     )
     page.get_by_role("button", name="Ingest").click()
-    assert page.get_by_text("1 article(s) added").is_visible()
+    expect(page.get_by_text("1 article(s) added")).to_be_visible()
 
     group = page.locator("section.card", has=page.get_by_role("heading", name="Militant attack"))
     assert group.count() == 1
@@ -34,10 +35,10 @@ def test_a_monitor_ingests_a_file_and_accepts_a_candidate(page, tmp_path) -> Non
 
     group.get_by_role("button", name="Accept as report").click()
     message = page.get_by_text("Filed as open-source report")
-    assert message.is_visible()
+    expect(message).to_be_visible()
     report_id = message.inner_text().split()[-1].rstrip(".")
     assert report_id.startswith("RPT-")
 
     page.goto("/monitoring/?status=accepted")
     page.get_by_role("link", name=report_id).click()
-    assert page.get_by_text("Open source:").first.is_visible()
+    expect(page.get_by_text("Open source:").first).to_be_visible()

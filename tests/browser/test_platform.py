@@ -1,6 +1,7 @@
 """Day-one browser story: the home page renders, a liaison signs in and out, on a phone too."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
 
@@ -24,19 +25,19 @@ class SignInPage:
 def test_home_renders_and_is_accessible(page) -> None:  # type: ignore[no-untyped-def]
     page.goto("/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Pakistan")
-    assert page.get_by_role("heading", name="Published findings").is_visible()
+    expect(page.get_by_role("heading", name="Published findings")).to_be_visible()
     check_accessibility(page)
 
 
 def test_liaison_signs_in_and_out(page) -> None:  # type: ignore[no-untyped-def]
     SignInPage(page).open().sign_in("pk-liaison", "wrong password")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     check_accessibility(page)
     SignInPage(page).open().sign_in("pk-liaison", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="Liaison · Pakistan").is_visible()
+    expect(page.get_by_role("heading", name="Liaison · Pakistan")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_keyboard_reaches_the_content_first(page) -> None:  # type: ignore[no-untyped-def]

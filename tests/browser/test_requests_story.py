@@ -4,6 +4,7 @@ request from filing to the monitors' verification, with the names kept from the 
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, sign_in
 
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.browser
 def test_agreement_page_traces_commitments_to_rounds(page) -> None:  # type: ignore[no-untyped-def]
     page.goto("/agreement/")
     for title in ("Doha talks", "Istanbul talks, first round", "Istanbul talks, second round"):
-        assert page.get_by_role("heading", name=title).first.is_visible()
+        expect(page.get_by_role("heading", name=title).first).to_be_visible()
     commitment = page.locator("#territory-not-used-for-attacks")
-    assert commitment.get_by_role("link", name="Istanbul talks, first round").is_visible()
+    expect(commitment.get_by_role("link", name="Istanbul talks, first round")).to_be_visible()
     check_accessibility(page)
 
 
@@ -37,21 +38,21 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
 
     sign_in(page, "af-liaison")
     page.goto(f"/requests/{request_id}/")
-    assert page.get_by_text("Qari Abdul Wali").is_visible()
+    expect(page.get_by_text("Qari Abdul Wali")).to_be_visible()
     page.get_by_label("Refused").check()
     page.get_by_role("button", name="Send the answer").click()
-    assert page.locator("#reasons-err").is_visible()  # refusing needs reasons
+    expect(page.locator("#reasons-err")).to_be_visible()  # refusing needs reasons
     check_accessibility(page)
     page.get_by_label("Accepted").check()
     page.get_by_role("button", name="Send the answer").click()
-    assert page.get_by_text("Recorded; the step is on the ledger.").is_visible()
+    expect(page.get_by_text("Recorded; the step is on the ledger.")).to_be_visible()
 
     sign_in(page, "qa-monitor")
     page.goto(f"/requests/{request_id}/")
     page.get_by_label("Qari Abdul Wali").check()
     page.get_by_label("Noor Rahman").check()
     page.get_by_role("button", name="Record what was verified").click()
-    assert page.get_by_role("heading", name="Verified by the monitors").is_visible()
+    expect(page.get_by_role("heading", name="Verified by the monitors")).to_be_visible()
     check_accessibility(page)
     # the compliance grid counts it for Afghanistan, the record one click away
     page.goto("/compliance/")
@@ -61,7 +62,7 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
     assert "Requests accepted and carried out: 1 of 1" in row.inner_text()
     check_accessibility(page)
     row.get_by_role("link").last.click()
-    assert page.get_by_role("link", name=request_id).first.is_visible()
+    expect(page.get_by_role("link", name=request_id).first).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/agreement/")
@@ -93,23 +94,23 @@ def test_a_round_recorded_then_announced_changes_a_commitment(page) -> None:  # 
         "The parties shall reopen Torkham and Chaman within seven days."
     )
     page.get_by_role("button", name="Record the round").click()
-    assert page.locator("#d0-err").is_visible()  # the refusal sits on its decision
+    expect(page.locator("#d0-err")).to_be_visible()  # the refusal sits on its decision
     check_accessibility(page)
     first = page.get_by_role("group", name="Decision 1 (leave empty if none)")
     first.get_by_label("Commitment it creates, amends or retires (slug)").fill("crossings-reopened")
     page.get_by_role("button", name="Record the round").click()
-    assert page.get_by_text("Recorded, not yet announced").is_visible()
+    expect(page.get_by_text("Recorded, not yet announced")).to_be_visible()
 
     sign_in(page, "tr-signatory")
     page.goto("/agreement/")
     page.get_by_role(
         "button", name="Announce “Doha talks, third round” and apply its decisions"
     ).click()
-    assert page.get_by_text("Announced: the round is public").is_visible()
+    expect(page.get_by_text("Announced: the round is public")).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/agreement/")
     clause = page.locator("#crossings-reopened")
     assert "within seven days" in clause.inner_text()
-    assert clause.get_by_role("link", name="Doha talks, third round").is_visible()
+    expect(clause.get_by_role("link", name="Doha talks, third round")).to_be_visible()
     check_accessibility(page)

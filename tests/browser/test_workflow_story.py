@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, demo_code, sign_in
 from truceline.evidence.tests import files
@@ -19,7 +20,7 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Half-written, saved on the server, then finished from the saved draft.
     page.get_by_label("What happened").fill("Militants attacked a post near Torkham.")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Draft saved on the server").first.is_visible()
+    expect(page.get_by_text("Draft saved on the server").first).to_be_visible()
     assert page.get_by_label("What happened").input_value().startswith("Militants attacked")
     page.get_by_label("Category").select_option("militant-attack")
     page.get_by_label("Accused party").select_option("afghanistan")
@@ -46,18 +47,18 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert '"kind": "report.submitted"' in receipt
     page.context.clear_cookies()
     page.goto("/ledger/")
-    assert page.get_by_role("heading", name="Current checkpoint").is_visible()
+    expect(page.get_by_role("heading", name="Current checkpoint")).to_be_visible()
     page.get_by_label("Receipt (paste the JSON file's contents)").fill(receipt)
     page.get_by_role("button", name="Check the receipt").click()
-    assert page.get_by_role("heading", name="The receipt verifies").is_visible()
-    assert page.get_by_text("is included in the tree of size").is_visible()
+    expect(page.get_by_role("heading", name="The receipt verifies")).to_be_visible()
+    expect(page.get_by_text("is included in the tree of size")).to_be_visible()
     check_accessibility(page)
     # A receipt with one word changed does not verify.
     page.get_by_label("Receipt (paste the JSON file's contents)").fill(
         receipt.replace("Gul Khan", "Gul Khen")
     )
     page.get_by_role("button", name="Check the receipt").click()
-    assert page.get_by_role("heading", name="The receipt does not verify").is_visible()
+    expect(page.get_by_role("heading", name="The receipt does not verify")).to_be_visible()
     check_accessibility(page)
 
     sign_in(page, "qa-monitor")
@@ -65,7 +66,7 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Inadmissible without a reason: refused at the field, nothing changes.
     page.get_by_label("Inadmissible", exact=True).check()
     page.get_by_role("button", name="Record triage").click()
-    assert page.locator("#reason-err").is_visible()
+    expect(page.locator("#reason-err")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Admissible", exact=True).check()
     page.get_by_role("button", name="Record triage").click()
@@ -80,18 +81,18 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # The photo: its metadata and chain of custody; shared publicly, as a stripped copy.
     page.locator("section[aria-labelledby=evidence-h] a").first.click()
     original = page.url.rstrip("/").rsplit("/", 1)[-1]
-    assert page.get_by_text("Canon EOS 80D").is_visible()
-    assert page.get_by_role("heading", name="Chain of custody").is_visible()
+    expect(page.get_by_text("Canon EOS 80D")).to_be_visible()
+    expect(page.get_by_role("heading", name="Chain of custody")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Who may see it").select_option("public")
     page.get_by_role("button", name="Change sharing").click()
-    assert page.get_by_text("Sharing changed").is_visible()
+    expect(page.get_by_text("Sharing changed")).to_be_visible()
 
     sign_in(page, "pk-liaison")
     page.get_by_role("link", name=incident).first.click()
     page.get_by_label("Your answer").fill("About twenty.")
     page.get_by_role("button", name="Send answer").click()
-    assert page.get_by_text("About twenty.").is_visible()
+    expect(page.get_by_text("About twenty.")).to_be_visible()
     assert "Gul Khan" not in page.content()  # sealed for the filer too
 
     sign_in(page, "af-liaison")
@@ -144,12 +145,12 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "qa-monitor")
     page.goto(f"/incidents/{incident}/")
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("signature valid").first.is_visible()
+    expect(page.get_by_text("signature valid").first).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/")
-    assert page.get_by_text("Revised: likely an attack from Afghan territory.").is_visible()
-    assert page.get_by_text("Attribution is not established.").is_visible()
+    expect(page.get_by_text("Revised: likely an attack from Afghan territory.")).to_be_visible()
+    expect(page.get_by_text("Attribution is not established.")).to_be_visible()
     check_accessibility(page)
     # The public sees the photo only as the copy without metadata, never the original.
     page.goto(f"/incidents/{incident}/")
