@@ -168,6 +168,16 @@ def request_token_user(request: Any, raw: str) -> User | None:
     return user
 
 
+def request_bearer_user(request: Any) -> User | None:
+    """The user of the request's ``Authorization: Bearer`` token, or None (no bearer token, or
+    one that is not live): what the middleware before the API (rate limits, idempotency keys)
+    ask, through the one lookup per request."""
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    return request_token_user(request, raw.strip())
+
+
 def user_admin_saved(
     *, actor: AbstractBaseUser | None, user: User, created: bool, changed_fields: list[str]
 ) -> User:

@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,9 @@ from django.db import connection, transaction
 
 from truceline.evidence import store
 from truceline.evidence.models import Blob
-from truceline.ledger import notes
 from truceline.ledger.models import Checkpoint
 from truceline.ledger.selectors import public_keys
+from truceline.ledger.verify import Key, check_checkpoint_note
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -54,7 +54,6 @@ class Summary:
     blobs: int = 0
     entries: int = 0
     checkpoint: int | None = None
-    problems: list[str] = field(default_factory=list)
 
 
 def _sha256_file(path: Path) -> str:
@@ -170,8 +169,8 @@ def backup(directory: Path, progress: Progress = lambda _: None) -> Summary:
         if path.is_file():
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
+                summary.bytes += os.fstat(handle.fileno()).st_size
     summary.files = len(files) + 1
-    summary.bytes = sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
     return summary
 
 
@@ -223,6 +222,16 @@ def _is_empty() -> bool:
     return not directories and not files
 
 
+def _remove_sqlite_files() -> Path:
+    """Close the connection and remove the database file with its WAL: the empty state a
+    restore starts from, and goes back to. Returns the database's path."""
+    target = Path(str(settings.DATABASES["default"]["NAME"]))
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return target
+
+
 def _load_database(path: Path, vendor: str) -> None:
     if vendor != connection.vendor:
         raise BackupError(
@@ -230,10 +239,7 @@ def _load_database(path: Path, vendor: str) -> None:
             "(to move between databases: dumpdata and loaddata)"
         )
     if vendor == "sqlite":
-        target = Path(str(settings.DATABASES["default"]["NAME"]))
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        target = _remove_sqlite_files()
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
         with os.fdopen(handle, "wb") as sink, path.open("rb") as source:
             shutil.copyfileobj(source, sink, 1 << 20)
@@ -243,19 +249,14 @@ def _load_database(path: Path, vendor: str) -> None:
     else:
         argv = [_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error"]
         connection.close()
-        _run(
-            [*argv, "--single-transaction", "--dbname", _pg_env()["PGDATABASE"], str(path)],
-            _pg_env(),
-        )
+        env = _pg_env()
+        _run([*argv, "--single-transaction", "--dbname", env["PGDATABASE"], str(path)], env)
 
 
 def _unload_database() -> None:
     """Back to the empty database the restore found."""
     if connection.vendor == "sqlite":
-        target = Path(str(settings.DATABASES["default"]["NAME"]))
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite_files()
         return
     with transaction.atomic(), connection.cursor() as cursor:
         for table in connection.introspection.table_names():
@@ -274,28 +275,19 @@ def _check_loaded(directory: Path, manifest: dict[str, Any], progress: Progress)
         note = (directory / "checkpoint.txt").read_text()
         if not Checkpoint.objects.filter(size=size, note=note).exists():
             problems.append(f"ledger: the database lacks the backup's checkpoint {size}")
-        problems.extend(_check_checkpoint_signature(directory, note))
+        log_keys = [
+            Key.from_vkey(k["vkey"])
+            for k in json.loads((directory / "keys.json").read_text())
+            if k["purpose"] == "log"
+        ]
+        origin = (manifest.get("ledger") or {}).get("origin")
+        wrong = check_checkpoint_note(note, origin, log_keys)
+        if wrong is not None:
+            problems.append(f"checkpoint.txt: {wrong}")
     named = set(manifest.get("files") or {})
     missing = [n for n in _blob_names() if f"evidence/{n}" not in named]
     problems.extend(f"evidence {n}: in the database, not in the backup" for n in missing[:20])
     return problems
-
-
-def _check_checkpoint_signature(directory: Path, note: str) -> list[str]:
-    """The recorded checkpoint carries a good signature by one of the backup's log keys."""
-    keys = json.loads((directory / "keys.json").read_text())
-    try:
-        body, signatures = notes.split_note(note)
-    except notes.NoteError as exc:
-        return [f"checkpoint.txt: {exc}"]
-    for key in keys:
-        if key["purpose"] != "log":
-            continue
-        name, alg, public = notes.parse_vkey(key["vkey"])
-        found = notes.find_signature(signatures, name, public, alg)
-        if found is not None and notes.verify_signed(body, found, public):
-            return []
-    return ["checkpoint.txt: no log key of the backup signed it"]
 
 
 def restore(directory: Path, progress: Progress = lambda _: None) -> Summary:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
-from truceline.accounts.services import request_token_user
+from truceline.accounts.services import request_bearer_user
 from truceline.core.errors import error_body
 from truceline.core.middleware import API_PREFIX
 from truceline.idempotency.services import run_once
@@ -50,10 +50,7 @@ def fingerprint(request: HttpRequest) -> str:
 
 
 def _client_id(request: HttpRequest) -> int | None:
-    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
-        return None
-    user = request_token_user(request, raw.strip())
+    user = request_bearer_user(request)
     return user.pk if user is not None else None
 
 

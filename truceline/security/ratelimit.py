@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 
-from truceline.accounts.services import request_token_user
+from truceline.accounts.services import request_bearer_user
 from truceline.core.durability import unflushed
 from truceline.core.middleware import API_PREFIX
 from truceline.security.models import RateCount
@@ -71,11 +71,9 @@ def _rule_for(request: HttpRequest) -> Rule | None:
 def _client(request: HttpRequest, rule: Rule) -> str:
     """Who is counted: the token's user, the session, or (signing in, or no one) the address."""
     if not rule.by_address:
-        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and raw.strip():
-            user = request_token_user(request, raw.strip())
-            if user is not None:
-                return f"u{user.pk}"
+        user = request_bearer_user(request)
+        if user is not None:
+            return f"u{user.pk}"
         session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if session:
             return "s" + hashlib.sha256(session.encode()).hexdigest()[:32]

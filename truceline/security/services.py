@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from truceline.accounts.models import ApiToken, Role, User
+from truceline.accounts.services import request_bearer_user
 from truceline.ledger.services import event_append
 from truceline.security.models import Kind, SecurityEvent
 
@@ -32,6 +33,17 @@ def _request_fields() -> dict[str, Any]:
         "path": request.get_full_path()[:2048],
         "address": request.META.get("REMOTE_ADDR") or None,
     }
+
+
+def _keep(fields: dict[str, Any], what: str) -> None:
+    """Write a security event in its own savepoint: one recorded inside a transaction that
+    rolls back still leaves the log line before it, and a failure to record never turns the
+    answer (a 404, a 429) into a 500."""
+    try:
+        with transaction.atomic():
+            SecurityEvent.objects.create(**fields)
+    except DatabaseError:
+        log.exception("could not record %s", what)
 
 
 def record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any]) -> None:
@@ -55,18 +67,12 @@ def record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any]) 
         fields["object_type"],
         object_id,
     )
-    try:
-        # Its own savepoint: a refusal inside a transaction that rolls back still leaves the
-        # log line above; a failure to record never turns a 404 into a 500.
-        with transaction.atomic():
-            SecurityEvent.objects.create(**fields)
-    except DatabaseError:
-        log.exception("could not record the refusal")
+    _keep(fields, "the refusal")
 
 
 def record_rate_limited(request: Any, rule: str, limit: int, period: int) -> None:
     """A client went over a rate limit (recorded once per window, not once per request)."""
-    user = getattr(request, "_truceline_token_user", (None, None))[1]
+    user = request_bearer_user(request)  # looked up already: the count was keyed on it
     fields = {
         "kind": Kind.RATE_LIMITED,
         "user": user,
@@ -75,11 +81,7 @@ def record_rate_limited(request: Any, rule: str, limit: int, period: int) -> Non
         **_request_fields(),
     }
     log.warning("rate limit %s reached: %s %s", rule, fields.get("address"), fields["username"])
-    try:
-        with transaction.atomic():
-            SecurityEvent.objects.create(**fields)
-    except DatabaseError:
-        log.exception("could not record the rate limit")
+    _keep(fields, "the rate limit")
 
 
 def on_locked_out(
