@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+import os
+import subprocess
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
@@ -31,6 +35,64 @@ PEOPLE = {
     "admin": ("qatar", Role.ADMIN),
 }
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test-only
+
+# The suite holds on any day: TRUCELINE_TEST_CLOCK=YYYY-MM-DD runs it with the clock moved to
+# that day (and ticking), as CI does for the mechanism's second and fifth years. Tests that
+# start servers or other processes cannot move those processes' clocks; they carry the
+# `processes` (or `browser`) mark, run on the real day, and are left out of a moved run.
+TEST_CLOCK = os.environ.get("TRUCELINE_TEST_CLOCK", "").strip()
+if TEST_CLOCK:
+    _travel = time_machine.travel(
+        dt.datetime.combine(dt.date.fromisoformat(TEST_CLOCK), dt.time(9, 30), dt.UTC), tick=True
+    )
+    _travel.start()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not TEST_CLOCK:
+        return
+    kept, left = [], []
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
+        marks = {m.name for m in item.iter_markers()}
+        (left if marks & {"browser", "processes"} else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if TEST_CLOCK:
+        return f"clock moved to {TEST_CLOCK} (ticking); browser and process tests left out"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _processes_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With the clock moved, a test that starts a process without the `processes` mark fails
+    and names the mark, so that a new one cannot pass on a clock its child does not share."""
+    if not TEST_CLOCK:
+        yield
+        return
+    real = subprocess.Popen.__init__
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> None:
+        argv = args[0] if args else kwargs.get("args", "")
+        program = os.path.basename(str(argv[0] if isinstance(argv, list | tuple) else argv))
+        # tools a library asks something of (ldconfig for WeasyPrint's fonts) may run
+        if program.startswith(("python", "truceline", "chromium", "node", "postgres", "pg_")):
+            raise RuntimeError(
+                f"{request.node.nodeid} starts a process, whose clock is not moved: "
+                "mark it pytest.mark.processes"
+            )
+        real(self, *args, **kwargs)
+
+    subprocess.Popen.__init__ = refuse  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        subprocess.Popen.__init__ = real  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -15,12 +15,15 @@ import threading
 import time
 from collections import Counter
 
+import pytest
+
 from tests.api.test_story import REPORT
 from truceline.core.harness import Client, Deployment
 
 SUBMISSIONS = int(os.environ.get("TRUCELINE_FAULT_SUBMISSIONS", "2000"))
 CLIENTS = 8
 KILLS = (0.15, 0.4, 0.65, 0.85)  # share of the submissions answered when the server dies
+pytestmark = pytest.mark.processes
 
 
 def test_sigkill_during_submissions_loses_nothing_and_doubles_nothing() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Min, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from truceline.dashboards.maps import HIDDEN_STATES
 from truceline.dashboards.models import WeekTally
@@ -92,35 +93,69 @@ def weekly(weeks: list[dt.date], category: str | None) -> dict[str, Any]:
     return {"reported": reported, "confirmed": confirmed}
 
 
+# How a long period is drawn: per week up to a year, per month up to five years, then per
+# quarter, so that a chart or table of the mechanism's tenth year still fits its page.
+PERIODS = {
+    "week": (_("Violations reported and confirmed per week"), "%d %b %y"),
+    "month": (_("Violations reported and confirmed per month"), "%b %Y"),
+    "quarter": (_("Violations reported and confirmed per quarter"), "%b %Y"),
+}
+
+
+def period_for(first: dt.date, last: dt.date) -> str:
+    """The period a range of days is drawn by (see PERIODS)."""
+    days = (last - first).days
+    return "week" if days <= 371 else "month" if days <= 5 * 366 else "quarter"
+
+
+def period_start(day: dt.date, by: str) -> dt.date:
+    if by == "week":
+        return day
+    month = day.month if by == "month" else 3 * ((day.month - 1) // 3) + 1
+    return dt.date(day.year, month, 1)
+
+
 def weekly_figures(
     weeks: list[dt.date],
     parties: list[Organisation],
     category: str | None = None,
     category_name: str | None = None,
+    by: str = "week",
 ) -> tuple[str, list[dict[str, Any]]]:
     """The weekly chart (SVG: bars reported against each party, lines confirmed by the party
     attributed) and the same figures as table rows; for the dashboard, the portal and the
-    periodic report."""
+    periodic report. ``by`` month or quarter adds the weeks up into the period each week
+    begins in."""
     series = weekly(weeks, category)
     reported, confirmed = series["reported"], series["confirmed"]
-    chart_series = [
-        Series(f"Reported against {p.name}", [reported[p.slug].get(w, 0) for w in weeks])
-        for p in parties
-    ] + [
-        Series(f"Confirmed, {p.name}", [confirmed[p.slug].get(w, 0) for w in weeks], kind="line")
-        for p in parties
+    starts = [period_start(w, by) for w in weeks]
+    buckets = sorted(set(starts))
+
+    def summed(counts: dict[dt.date, int]) -> list[int]:
+        total = dict.fromkeys(buckets, 0)
+        for w, first in zip(weeks, starts, strict=True):
+            total[first] += counts.get(w, 0)
+        return [total[b] for b in buckets]
+
+    per_reported = {p.slug: summed(reported[p.slug]) for p in parties}
+    per_confirmed = {p.slug: summed(confirmed[p.slug]) for p in parties}
+    chart_series = [Series(f"Reported against {p.name}", per_reported[p.slug]) for p in parties] + [
+        Series(f"Confirmed, {p.name}", per_confirmed[p.slug], kind="line") for p in parties
     ]
     table = [
         {
-            "week": w,
-            "reported": [reported[p.slug].get(w, 0) for p in parties],
-            "confirmed": [confirmed[p.slug].get(w, 0) for p in parties],
+            "week": b,
+            "reported": [per_reported[p.slug][i] for p in parties],
+            "confirmed": [per_confirmed[p.slug][i] for p in parties],
         }
-        for w in weeks
+        for i, b in enumerate(buckets)
     ]
-    title = "Violations reported and confirmed per week"
+    title, label_format = PERIODS[by]
     chart = weekly_chart(
-        weeks, chart_series, title + (f", {category_name}" if category_name else "")
+        buckets,
+        chart_series,
+        str(title) + (f", {category_name}" if category_name else ""),
+        label_format=label_format,
     )
     return chart, table
 

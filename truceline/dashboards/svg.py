@@ -19,10 +19,19 @@ class Series:
 
 
 def weekly_chart(
-    weeks: list[dt.date], series: list[Series], title: str, width: int = 720, height: int = 260
+    weeks: list[dt.date],
+    series: list[Series],
+    title: str,
+    width: int = 720,
+    height: int = 260,
+    label_format: str = "%d %b %y",
 ) -> str:
-    """Grouped bars (and lines) per week, with a y axis of round numbers and a legend."""
-    left, right, top, bottom = 44, 10, 28, 40
+    """Grouped bars (and lines) per period (a week by default; ``weeks`` are the periods'
+    first days), with a y axis of round numbers and a legend that wraps onto as many rows as
+    its names need, so that nothing is cut at the right edge."""
+    legend = _legend_rows(series, width)
+    left, right, top, bottom = 44, 10, 12 + 18 * len(legend), 40
+    height += 18 * (len(legend) - 1)
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([max(s.values, default=0) for s in series] + [1])
     step = _nice_step(peak)
@@ -71,18 +80,36 @@ def weekly_chart(
     for w, week in enumerate(weeks):
         if w % label_every == 0:
             x = left + w * slot + slot / 2
+            # a label that would run past the right edge ends at it instead
+            anchor = "end" if x + 30 > width - right else "middle"
+            x = min(x, width - right)
             out.append(
-                f'<text x="{x:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
-                f'fill="#1b1f23">{week:%d %b %y}</text>'
+                f'<text x="{x:.1f}" y="{height - bottom + 14}" text-anchor="{anchor}" '
+                f'fill="#1b1f23">{week.strftime(label_format)}</text>'
             )
-    x = left
-    for i, s in enumerate(series):
-        colour = PALETTE[i % len(PALETTE)]
-        out.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{x + 16}" y="18" fill="#1b1f23">{escape(s.name)}</text>')
-        x += 24 + 7 * len(s.name)
+    for row, items in enumerate(legend):
+        y = 8 + 18 * row
+        for x, i, s in items:
+            colour = PALETTE[i % len(PALETTE)]
+            out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+            out.append(f'<text x="{x + 16}" y="{y + 10}" fill="#1b1f23">{escape(s.name)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend_rows(series: list[Series], width: int) -> list[list[tuple[int, int, Series]]]:
+    """The legend's entries as rows of (x, series index, series), each row within the width
+    (an entry is about 7 px a character at the chart's 11 px font, plus its swatch)."""
+    rows: list[list[tuple[int, int, Series]]] = [[]]
+    x = 44
+    for i, s in enumerate(series):
+        need = 24 + 7 * len(s.name)
+        if rows[-1] and x + need > width:
+            rows.append([])
+            x = 44
+        rows[-1].append((x, i, s))
+        x += need
+    return rows
 
 
 def _nice_step(peak: int) -> int:

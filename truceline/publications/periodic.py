@@ -20,12 +20,19 @@ from django.utils import timezone
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Invalid
-from truceline.dashboards.selectors import weekly_figures
+from truceline.dashboards.selectors import PERIODS, period_for, weekly_figures
 from truceline.dashboards.tally import week_of
 from truceline.scenario.models import Organisation, OrganisationKind, Scenario
 
 EDITIONS = {"public": "Public edition", "parties": "Restricted edition for the parties"}
-MAX_DAYS = 400
+# A report covers at most this many years: the mechanism's whole life so far, with room to spare
+# (the figures are drawn per week, month or quarter as the period grows; see period_for).
+MAX_YEARS = 25
+MAX_DAYS = MAX_YEARS * 366
+# The compliance table shows the last months of the period, this many to a table so that each
+# table fits a portrait page.
+COMPLIANCE_MONTHS = 12
+MONTHS_PER_TABLE = 6
 
 
 def readers(edition: str) -> list[Any]:
@@ -58,7 +65,7 @@ def check_range(start: dt.date | None, end: dt.date | None, edition: str) -> Non
     if start and end and end < start:
         errors["to"] = ["on or after the first day"]
     elif start and end and (end - start).days > MAX_DAYS:
-        errors["to"] = [f"at most {MAX_DAYS} days after the first day"]
+        errors["to"] = [f"at most {MAX_YEARS} years after the first day"]
     if edition not in EDITIONS:
         errors["edition"] = [f"one of {', '.join(EDITIONS)}"]
     if errors:
@@ -91,7 +98,8 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
     while week <= end:
         weeks.append(week)
         week += dt.timedelta(days=7)
-    chart, table = weekly_figures(weeks, parties)
+    by = period_for(start, end)
+    chart, table = weekly_figures(weeks, parties, by=by)
     reported = {p.pk: sum(row["reported"][i] for row in table) for i, p in enumerate(parties)}
     confirmed = {p.pk: sum(row["confirmed"][i] for row in table) for i, p in enumerate(parties)}
     casualties = incidents.aggregate(killed=Sum("killed"), injured=Sum("injured"))
@@ -102,17 +110,32 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
         .select_related("incident", "attributed_party", "territory")
         .order_by("endorsed_at")
     )
+    from truceline.incidents.api import response_out
+
     responses = list(
         shared(people, Response)
         .filter(incident_id__in=[f.incident_id for f in findings])
         .select_related("party")
         .order_by("submitted_at")
     )
+    # Responses as the edition's reader may read them (seals applied), never the row's text.
     by_incident: dict[str, list[Any]] = {}
     for r in responses:
-        by_incident.setdefault(r.incident_id, []).append(r)
+        shown = {**response_out(r, viewer), "party_name": r.party.name}
+        by_incident.setdefault(r.incident_id, []).append(shown)
     span = (end.year - start.year) * 12 + end.month - start.month + 1
-    months = periods(until=end, months=min(12, max(1, span)))
+    months = periods(until=end, months=min(COMPLIANCE_MONTHS, max(1, span)))
+    compliance = grid(viewer, months)
+    compliance_tables = [
+        {
+            "periods": compliance["periods"][i : i + MONTHS_PER_TABLE],
+            "rows": [
+                {**row, "cells": row["cells"][i : i + MONTHS_PER_TABLE]}
+                for row in compliance["rows"]
+            ],
+        }
+        for i in range(0, len(compliance["periods"]), MONTHS_PER_TABLE)
+    ]
     open_requests = (
         list(
             shared(people, PartyRequest)
@@ -144,12 +167,14 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
         "injured": casualties["injured"] or 0,
         "incident_count": incidents.count(),
         "chart": chart,
+        "chart_heading": PERIODS[by][0],
         "map": incident_map(viewer, incidents),
         "findings": [
             {"f": f, "responses": by_incident.get(f.incident_id, []), "names": names}
             for f in findings
         ],
-        "compliance": grid(viewer, months),
+        "compliance": compliance,
+        "compliance_tables": compliance_tables,
         "crossings": crossings_now(viewer),
         "request_counts": request_counts(),
         "open_requests": open_requests,

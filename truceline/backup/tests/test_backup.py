@@ -19,6 +19,7 @@ from tests.api.test_story import REPORT
 from truceline.core.harness import Client, Deployment
 
 SERVER = os.environ.get("TRUCELINE_DATABASE_URL") or None
+pytestmark = pytest.mark.processes
 
 
 def _upload(client: Client, name: str, content: bytes) -> None:

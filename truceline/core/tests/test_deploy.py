@@ -11,6 +11,7 @@ import tempfile
 import pytest
 
 
+@pytest.mark.processes
 def test_check_deploy_is_clean_with_production_settings() -> None:
     env = dict(
         os.environ,

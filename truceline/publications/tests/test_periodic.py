@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -62,8 +65,50 @@ def test_each_edition_holds_what_its_readers_may_see(findings) -> None:  # type:
 def test_bad_ranges_are_refused(people) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Invalid):
         render_pdf(dt.date(2026, 1, 2), dt.date(2026, 1, 1), "public")
-    with pytest.raises(Invalid):
-        render_pdf(START, dt.date(2027, 12, 1), "public")
+    with pytest.raises(Invalid) as refused:
+        render_pdf(START, START.replace(year=START.year + 26), "public")
+    assert refused.value.fields == {"to": ["at most 25 years after the first day"]}
+
+
+def words_outside_the_page(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Each word that pdftotext places outside its page's printable area (the page less a
+    5 mm margin at each side), with its page number."""
+    src = tmp_path / "report.pdf"
+    src.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(src), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    margin = 5 / 25.4 * 72
+    outside = []
+    for n, page in enumerate(re.findall(r"<page (.*?)</page>", html, re.S), start=1):
+        width = float(re.search(r'width="([\d.]+)"', page)[1])  # type: ignore[index]
+        height = float(re.search(r'height="([\d.]+)"', page)[1])  # type: ignore[index]
+        for x0, _y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            page,
+        ):
+            if float(x0) < margin or float(x1) > width - margin or float(y1) > height:
+                outside.append(f"page {n}: {word}")
+    return outside
+
+
+@pytest.mark.processes  # pdftotext
+def test_a_report_of_the_mechanisms_tenth_year_fits_its_pages(findings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    end = START.replace(year=START.year + 10) - dt.timedelta(days=1)
+    assert words_outside_the_page(render_pdf(START, end, "parties"), tmp_path) == []
+
+
+def test_a_report_of_the_mechanisms_tenth_year(findings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    end = START.replace(year=START.year + 10) - dt.timedelta(days=1)
+    pdf = render_pdf(START, end, "parties")
+    text = text_of(pdf)
+    assert "per quarter" in text  # ten years of weeks would be 522 bars
+    assert findings["endorsed"] in text
+    for month in ("2034-11", "2035-10"):  # the compliance table's first and last months
+        assert month in text
+    # a year is drawn per week, two years per month
+    assert "per week" in text_of(render_pdf(START, START + dt.timedelta(days=200), "public"))
+    assert "per month" in text_of(render_pdf(START, START + dt.timedelta(days=800), "public"))
 
 
 def test_the_command_and_the_download(findings, tmp_path, client, login) -> None:  # type: ignore[no-untyped-def]

@@ -103,6 +103,7 @@ def test_a_rule_set_to_nothing_is_off(api, settings) -> None:  # type: ignore[no
     assert all(_submit(api, "pk-liaison", f"k{i}").status_code == 201 for i in range(5))
 
 
+@pytest.mark.processes
 def test_a_bad_rate_stops_the_server_at_start() -> None:
     import subprocess
     import sys

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from truceline.core.errors import ApiError
-from truceline.publications.periodic import EDITIONS, render_html, render_pdf
+from truceline.publications.periodic import EDITIONS, MAX_YEARS, render_html, render_pdf
 
 
 def _day(value: str) -> dt.date:
@@ -21,11 +21,20 @@ def _day(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Write the periodic verification report for a date range (PDF, or HTML)."
+    help = (
+        "Write the periodic verification report for a date range (PDF, or HTML), at most "
+        f"{MAX_YEARS} years long; its figures are drawn per week up to a year, per month up to "
+        "five years, per quarter beyond."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+        parser.add_argument(
+            "--to",
+            dest="end",
+            required=True,
+            help=f"last day, YYYY-MM-DD; at most {MAX_YEARS} years after the first",
+        )
         parser.add_argument("--out", type=Path, required=True, help="FILE.pdf or FILE.html")
         parser.add_argument("--edition", choices=sorted(EDITIONS), default="parties")
 
