@@ -134,6 +134,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "truceline.web.context.site",
             ],
+            # every time shown carries its zone: |moment and |moment_utc in every template
+            "builtins": ["truceline.web.templatetags.moments"],
         },
     }
 ]

@@ -211,7 +211,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         names = [n.strip() for n in request.POST.get("subjects", "").splitlines() if n.strip()]
         deadline = datetime_or_none(request.POST.get("deadline"))
         if deadline is not None and timezone.is_naive(deadline):
-            deadline = deadline.replace(tzinfo=dt.UTC)
+            # read in the zone the form names: the user's own (current_zone in the template)
+            deadline = timezone.make_aware(deadline)
         try:
             if deadline is None:
                 raise ApiError(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from truceline.core.moments import current_zone
 from truceline.findings.models import Confidence, Determination, Grade, Intent
 from truceline.reports.models import Confidentiality, PlacePrecision, TimePrecision
 from truceline.scenario.models import Category, Commitment, Organisation, Place
@@ -15,8 +19,10 @@ class ReportForm(forms.Form):
     accused_party = forms.ModelChoiceField(
         Organisation.objects.filter(kind="party", retired=False), label=_("Accused party")
     )
+    # read in the user's own zone (Django reads a naive time in the current zone), which the
+    # label names; __init__ puts it there, as the zone is the request's
     occurred_at = forms.DateTimeField(
-        label=_("When (UTC)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     time_precision = forms.ChoiceField(choices=TimePrecision.choices, label=_("Time precision"))
     place = forms.ModelChoiceField(
@@ -40,6 +46,10 @@ class ReportForm(forms.Form):
     sources = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Sources (one per line)")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].label = format_lazy("{} ({})", _("When"), current_zone())
 
 
 class FindingForm(forms.Form):
