@@ -18,7 +18,10 @@ from truceline.reports.models import Report
 TEMPLATES = Path(settings.BASE_DIR)
 # The printed report is rendered with no reader's zone active: it says "UTC" in its own words.
 EXEMPT = {"publications/templates/publications/periodic.html"}
-BARE_TIME = re.compile(r"\{\{ (?!form\.|fields\.|posted\.)[\w.]*(_at|deadline|since|until|_due) \}\}")
+# a time variable printed as it is (form values typed back into their inputs aside)
+BARE_TIME = re.compile(
+    r"\{\{ (?!form\.|fields\.|posted\.)[\w.]*(_at|deadline|since|until|_due) \}\}"
+)
 DATE_WITH_HOURS = re.compile(r'\|date:"[^"]*[HGhgi][^"]*"')
 
 
