@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -98,6 +97,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # pages compressed on the wire for slow links (CSRF tokens are masked per response, so
+    # compression reveals nothing of them; docs/security.md)
+    "truceline.core.middleware.TextCompression",
     "truceline.security.middleware.CurrentRequest",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "truceline.core.middleware.ApiErrorShapeMiddleware",
@@ -114,7 +116,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "truceline.core.middleware.UserTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -222,8 +223,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# collected static files; a folder of its own may be shared by the nodes of a deployment
+STATIC_ROOT = Path(os.environ.get("TRUCELINE_STATIC_ROOT") or DATA_DIR / "static").resolve()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 def _package_static(package: str) -> Path:
@@ -236,8 +238,10 @@ def _package_static(package: str) -> Path:
 
 
 STATICFILES_DIRS = [_package_static("leaflet")]
-# Assets come from installed packages (django-htmx ships htmx) and our own app folders;
-# WhiteNoise serves them straight from the finders, so no collectstatic step is needed.
+# Assets come from installed packages (Leaflet from django-leaflet) and our own app folders.
+# `truceline serve` collects them first under hashed names, compressed (core/staticfiles.py),
+# which WhiteNoise serves as immutable for a year; without that step it serves them from the
+# finders under their plain names (tests, runserver).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -325,7 +329,7 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 _S3_BUCKET = os.environ.get("TRUCELINE_EVIDENCE_S3_BUCKET", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "truceline.core.staticfiles.Static"},
     "evidence": (
         {
             "BACKEND": "storages.backends.s3.S3Storage",
@@ -360,5 +364,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("TRUCELINE_EMAIL_FROM", "truceline@localhost
 TRUCELINE_WEBHOOK_ATTEMPTS = int(os.environ.get("TRUCELINE_WEBHOOK_ATTEMPTS", "6"))
 TRUCELINE_WEBHOOK_RETRY_SECONDS = float(os.environ.get("TRUCELINE_WEBHOOK_RETRY_SECONDS", "30"))
 TRUCELINE_WEBHOOK_TIMEOUT = float(os.environ.get("TRUCELINE_WEBHOOK_TIMEOUT", "10"))
+# Webhooks and fetches reach public addresses only (core/outbound.py); loopback too under pytest.
+TRUCELINE_OUTBOUND_ALLOW_LOOPBACK = env_bool(
+    "TRUCELINE_OUTBOUND_ALLOW_LOOPBACK", "PYTEST_VERSION" in os.environ
+)
 # Links in notifications point here.
 TRUCELINE_SITE_URL = os.environ.get("TRUCELINE_SITE_URL", "http://127.0.0.1:8000")

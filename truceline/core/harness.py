@@ -34,6 +34,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _shared_static() -> str:
+    from django.conf import settings
+
+    return str(settings.STATIC_ROOT)
+
+
 def _pg_admin(url: str, statement: str) -> None:
     import psycopg
 
@@ -65,6 +71,8 @@ class Deployment:
         )
         env.update(self.env_extra)
         env.setdefault("TRUCELINE_SECRET_KEY", secrets.token_urlsafe(50))
+        # collected static files are the same for every scratch deployment: collect them once
+        env.setdefault("TRUCELINE_STATIC_ROOT", _shared_static())
         if self.postgres_url:
             name = "truceline_scratch_" + secrets.token_hex(4)
             _pg_admin(self.postgres_url, f"CREATE DATABASE {name}")

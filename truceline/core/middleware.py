@@ -1,4 +1,5 @@
-"""Cross-cutting middleware: the API error shape for every error, and the viewer's time zone."""
+"""Cross-cutting middleware: the API error shape for every error, the viewer's time zone, and
+compression of text on the wire."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 
 from truceline.core.errors import CODES, error_body
@@ -110,3 +112,18 @@ class RejectNulMiddleware:
                 return JsonResponse(error_body("bad-request", message), status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class TextCompression(GZipMiddleware):
+    """Pages, JSON and text exports gzip-compressed for slow links; never files (evidence is
+    already compressed, and its downloads answer byte ranges) nor anything but a 200."""
+
+    TEXT = ("text/", "application/json", "application/geo+json", "application/jsonl")
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        kind = response.get("Content-Type", "")
+        if response.status_code != 200 or not kind.startswith(self.TEXT):
+            return response
+        return super().process_response(request, response)

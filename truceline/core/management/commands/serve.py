@@ -14,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, port: int, host: str, workers: int, **options: Any) -> None:
+        # static files under hashed names, compressed, before the first request (staticfiles.py)
+        from truceline.core.staticfiles import collect
+
+        collect()
         argv = [
             sys.executable,
             "-m",
