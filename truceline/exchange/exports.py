@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -164,16 +165,39 @@ def chunked(pieces: Iterable[str]) -> Iterator[bytes]:
         yield "".join(buffer).encode()
 
 
+# A text cell a spreadsheet would read as a formula (OWASP, "CSV injection"): one that starts
+# with = + - @ (or their full-width forms), also after leading white space, or with a tab or a
+# carriage return. Such a cell is written with a single quote before it, which spreadsheets
+# take as "text"; numbers, negative ones included, are written as they are.
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
+
+
+def cell(value: Any) -> Any:
+    """One CSV cell as written: None empty, a formula-like text neutralised, the rest as is."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first in _FORMULA_START or first.isspace():  # most cells stop here
+        risky = first in "\t\r\n" or value.lstrip().startswith(_FORMULA_START)
+        if risky and not _NUMBER.match(value):  # "-3.5" is a number, not a formula
+            return "'" + value
+    return value
+
+
 def csv_lines(
     header: list[str], lines: Iterable[list[Any]], extra: list[str] | None
 ) -> Iterator[str]:
+    """CSV text in pieces, every cell through ``cell``: what the product writes as CSV."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([cell(x) for x in header])
     if extra is not None:
-        writer.writerow(extra)
+        writer.writerow([cell(x) for x in extra])
     for line in lines:
-        writer.writerow(["" if x is None else x for x in line])
+        writer.writerow([cell(x) for x in line])
         if out.tell() >= 8192:
             yield out.getvalue()
             out.seek(0)

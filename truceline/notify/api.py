@@ -141,7 +141,7 @@ def webhooks_deliveries(
             "kind": d.notification.kind,
             "state": d.state,
             "attempts": [
-                {"at": a.at, "ok": a.ok, "status_code": a.status_code, "error": a.error, "ms": a.ms}
+                {"at": a.at, "ok": a.ok, "status_code": a.status_code, "error": a.error}
                 for a in d.log.all()
             ],
         }

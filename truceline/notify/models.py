@@ -114,14 +114,14 @@ class Delivery(models.Model):
 
 
 class Attempt(models.Model):
-    """One try at a delivery: the delivery log."""
+    """One try at a delivery: the delivery log. It says when, and the status code of the
+    answer or "failed" when there was none; never why in detail, nor how long it took."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField()
     ok = models.BooleanField()
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    ms = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]

@@ -15,10 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +28,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from truceline.accounts.models import User
+from truceline.core import outbound
 from truceline.core.errors import ApiError, Invalid
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
@@ -42,6 +42,11 @@ from truceline.notify.models import (
     Preference,
     Webhook,
 )
+
+log = logging.getLogger(__name__)
+
+# What the delivery log says of a try that had no answer, whatever the reason.
+FAILED = "failed"
 
 
 def notify(
@@ -121,12 +126,17 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 def attempt(delivery_id: int) -> bool | None:
     """Try a delivery once and log the try. True: delivered (or nothing to do); False: failed,
-    worth another try; None: failed for good (no more attempts)."""
+    worth another try; None: failed for good (no more attempts).
+
+    The log tells the webhook's owner the status code of an answer, or "failed" when there was
+    none (an address refused, a connection refused, a timeout): never the error's text or the
+    time taken, which would tell someone probing the server's network what is there. The
+    details go to the server's log for its operators."""
     delivery = Delivery.objects.select_related("notification__user", "webhook").get(pk=delivery_id)
     if delivery.state != DeliveryState.PENDING:
         return True
     note = delivery.notification
-    started = time.monotonic()
+    started = timezone.now()
     ok, code, error = False, None, ""
     if delivery.channel == Channel.EMAIL:
         if not note.user.email:
@@ -138,44 +148,43 @@ def attempt(delivery_id: int) -> bool | None:
             send_mail(note.subject, f"{note.body}\n\n{link}\n", None, [note.user.email])
             ok = True
         except Exception as exc:  # a mail server's failure is logged and retried
-            error = f"{type(exc).__name__}: {exc}"
+            log.warning("email delivery %s failed: %s: %s", delivery.pk, type(exc).__name__, exc)
+            error = FAILED
     else:
         assert delivery.webhook is not None
         body = json.dumps(payload_of(note), sort_keys=True, separators=(",", ":")).encode()
         now = int(time.time())
-        request = urllib.request.Request(  # noqa: S310 (http(s) only: checked when made)
-            delivery.webhook.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "Truceline-Webhook/1",
-                "Truceline-Delivery": str(delivery.pk),
-                "Truceline-Timestamp": str(now),
-                "Truceline-Signature": sign(delivery.webhook.secret, now, body),
-            },
-        )
         try:
-            with urllib.request.urlopen(  # noqa: S310 (http(s) only: checked when made)
-                request, timeout=settings.TRUCELINE_WEBHOOK_TIMEOUT
-            ) as answer:
-                code = answer.status
-                ok = 200 <= code < 300
-        except urllib.error.HTTPError as exc:
-            code, error = exc.code, f"HTTP {exc.code}"
-        except (OSError, ValueError) as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            answer = outbound.request(
+                "POST",
+                delivery.webhook.url,
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "User-Agent": "Truceline-Webhook/1",
+                    "Truceline-Delivery": str(delivery.pk),
+                    "Truceline-Timestamp": str(now),
+                    "Truceline-Signature": sign(delivery.webhook.secret, now, body),
+                },
+                timeout=settings.TRUCELINE_WEBHOOK_TIMEOUT,
+                max_bytes=0,  # the status is the answer; a redirect is not followed
+            )
+        except outbound.OutboundError as exc:
+            log.warning(
+                "webhook %s delivery %s failed: %s (%r)",
+                delivery.webhook.pk,
+                delivery.pk,
+                exc,
+                exc.__cause__,
+            )
+            error = FAILED
+        else:
+            code = answer.status
+            ok = 200 <= code < 300
     with transaction.atomic():
         current = Delivery.objects.select_for_update().get(pk=delivery.pk)
         current.attempts += 1
-        Attempt.objects.create(
-            delivery=current,
-            at=timezone.now(),
-            ok=ok,
-            status_code=code,
-            error=error[:300],
-            ms=int((time.monotonic() - started) * 1000),
-        )
+        Attempt.objects.create(delivery=current, at=started, ok=ok, status_code=code, error=error)
         if ok:
             current.state = DeliveryState.DELIVERED
             current.delivered_at = timezone.now()
@@ -230,11 +239,18 @@ def preferences_set(*, actor: User, choices: dict[str, dict[str, bool]]) -> list
 
 def webhook_create(*, actor: User, url: str) -> tuple[Webhook, str]:
     """A new receiver for the actor's notifications; the secret is returned this once."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise Invalid({"url": ["an http:// or https:// address"]}) from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise Invalid({"url": ["an http:// or https:// address"]})
     if parts.scheme == "http" and settings.HTTPS:
         raise Invalid({"url": ["an https:// address"]})
+    try:  # checked again at each delivery: names change
+        outbound.check(url)
+    except outbound.Refused as exc:
+        raise Invalid({"url": [str(exc)]}) from exc
     if Webhook.objects.filter(user=actor, revoked_at__isnull=True).count() >= 5:
         raise ApiError("conflict", "At most 5 webhooks per person; revoke one first.")
     secret = secrets.token_hex(32)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from truceline.osint.services import Incoming
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
+REDIRECTS = 5  # followed when fetching, each to a checked address
 
 
 class SourceError(Exception):
@@ -93,24 +95,40 @@ def from_html(html: str, *, url: str, fallback_date: dt.date, source: str = "") 
 
 def fetch(url: str, timeout: float = 20.0) -> Incoming:
     """Fetch one page and extract its main text (needs the deployment to reach the web)."""
-    import urllib.request
-
-    if not url.startswith(("http://", "https://")):
-        raise SourceError(f"{url}: only http and https addresses")
-    request = urllib.request.Request(url, headers={"User-Agent": "Truceline monitor"})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            html = response.read(5_000_000).decode("utf-8", "replace")
-    except OSError as exc:
-        raise SourceError(f"{url}: {exc}") from exc
+    html = get(url, timeout=timeout, max_bytes=5_000_000).decode("utf-8", "replace")
     return from_html(html, url=url, fallback_date=dt.datetime.now(dt.UTC).date())
+
+
+def get(url: str, *, timeout: float = 20.0, max_bytes: int) -> bytes:
+    """The body of a page or feed at a public address (core/outbound.py: each address,
+    redirects included, checked after resolving, and connected to as checked)."""
+    from truceline.core import outbound
+
+    try:
+        answer = outbound.request(
+            "GET",
+            url,
+            headers={"User-Agent": "Truceline monitor"},
+            timeout=timeout,
+            max_bytes=max_bytes,
+            redirects=REDIRECTS,
+        )
+    except outbound.OutboundError as exc:
+        raise SourceError(f"{url}: {exc}") from exc
+    if not 200 <= answer.status < 300:
+        raise SourceError(f"{url}: HTTP {answer.status}")
+    return answer.body
 
 
 def feed_entries(content: bytes | str) -> Iterator[tuple[str, str, dt.date, str]]:
     """(link, title, date, summary) of each entry of an RSS or Atom document."""
     import feedparser  # type: ignore[import-untyped]
 
-    parsed = feedparser.parse(content)
+    if isinstance(content, str):
+        content = content.encode()
+    # As a stream: feedparser fetches a str that looks like an address, and opens one that
+    # names a file (even as bytes), which a feed's body must never make it do.
+    parsed = feedparser.parse(io.BytesIO(content))
     if parsed.bozo and not parsed.entries:
         raise SourceError(f"not a feed: {parsed.get('bozo_exception')}")
     for entry in parsed.entries:

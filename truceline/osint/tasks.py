@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import urllib.request
 
 from django.conf import settings
 from django.db import transaction
@@ -15,19 +14,14 @@ from django_tasks import task
 
 from truceline.osint.models import Article, Feed
 from truceline.osint.services import Incoming, ingest, url_key
-from truceline.osint.sources import SourceError, feed_entries, fetch
+from truceline.osint.sources import SourceError, feed_entries, fetch, get
 
 
 def poll(feed: Feed) -> int:
     """Read one feed; returns the number of articles added."""
     try:
-        if not feed.url.startswith(("http://", "https://")):
-            raise SourceError(f"{feed.url}: only http and https addresses")
-        request = urllib.request.Request(feed.url, headers={"User-Agent": "Truceline monitor"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-            content = response.read(10_000_000)
-        entries = list(feed_entries(content))
-    except (OSError, SourceError) as exc:
+        entries = list(feed_entries(get(feed.url, max_bytes=10_000_000)))
+    except SourceError as exc:
         Feed.objects.filter(pk=feed.pk).update(polled_at=timezone.now(), last_error=str(exc))
         return 0
     items = []

@@ -1,7 +1,13 @@
-"""An Atom feed of newly published findings (what the public may see, nothing more)."""
+"""An Atom feed of newly published findings (what the public may see, nothing more).
+
+Every text from a record goes out as plain text: summaries are Atom ``type="text"`` (Django
+marks them ``type="html"``, which a feed reader would render, markup and scripts included), and
+characters XML cannot carry are dropped rather than failing the whole feed.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -13,9 +19,27 @@ from truceline.findings.models import Finding
 from truceline.policy import visible_to
 from truceline.scenario.models import Scenario
 
+# Characters XML 1.0 cannot carry (C0 controls other than tab and line breaks, surrogates,
+# U+FFFE and U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+class PlainTextAtom(Atom1Feed):
+    """Atom whose entry summaries are plain text, shown as typed, never rendered as HTML."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
 
 class PublishedFindings(Feed):  # type: ignore[type-arg]
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom
     link = "/"
 
     def title(self) -> str:
@@ -35,10 +59,10 @@ class PublishedFindings(Feed):  # type: ignore[type-arg]
 
     def item_title(self, item: Finding) -> str:
         who = f", attributed to {item.attributed_party.name}" if item.attributed_party else ""
-        return f"{item.get_determination_display()}: incident {item.incident_id}{who}"
+        return plain(f"{item.get_determination_display()}: incident {item.incident_id}{who}")
 
     def item_description(self, item: Finding) -> str:
-        return item.summary
+        return plain(item.summary)
 
     def item_link(self, item: Finding) -> str:
         return reverse("incidents:detail", args=[item.incident_id])

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from truceline.core import outbound
 from truceline.osint.extract import Lexicon
 from truceline.osint.models import Feed
 from truceline.osint.services import Incoming, ingest
@@ -28,6 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         sources: list[str] = options["sources"]
         for url in options["feed"]:
+            try:  # and again at every poll: names change
+                outbound.check(url)
+            except outbound.Refused as exc:
+                raise CommandError(f"{url}: {exc}") from exc
             feed, created = Feed.objects.get_or_create(
                 url=url, defaults={"added_at": timezone.now()}
             )
