@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt bench bench-evidence bench-map bench-export bench-ingest bench-submissions openapi clean
+.PHONY: demo test check fmt messages bench bench-evidence bench-map bench-export bench-ingest bench-submissions openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ check: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy truceline
 	TRUCELINE_DATA_DIR=$$(mktemp -d) $(BIN)/truceline makemigrations --check --dry-run
+
+## messages: gather every string of the code and templates into the catalogues, then compile them
+LOCALES := ur ps prs ar tr
+messages: $(VENV)/.dev
+	TRUCELINE_DATA_DIR=$$(mktemp -d) $(BIN)/truceline makemessages $(addprefix -l ,$(LOCALES)) \
+	  --no-location --ignore=.venv --ignore=node_modules --ignore=tests --ignore='*/tests/*' \
+	  --ignore='*/migrations/*' --ignore=scripts
+	TRUCELINE_DATA_DIR=$$(mktemp -d) $(BIN)/truceline compilemessages --ignore=.venv
 
 fmt: $(VENV)/.dev
 	$(BIN)/ruff format .

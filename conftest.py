@@ -36,6 +36,12 @@ PEOPLE = {
 }
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test-only
 
+# The suite's own listeners are on 127.0.0.1: outbound requests may reach loopback in tests (the
+# tests of that rule, notify/tests/test_outbound.py, turn it off); the servers the tests start
+# inherit it from the environment.
+os.environ.setdefault("TRUCELINE_OUTBOUND_ALLOW_LOOPBACK", "1")
+settings.TRUCELINE_OUTBOUND_ALLOW_LOOPBACK = os.environ["TRUCELINE_OUTBOUND_ALLOW_LOOPBACK"] == "1"
+
 # The suite holds on any day: TRUCELINE_TEST_CLOCK=YYYY-MM-DD runs it with the clock moved to
 # that day (and ticking), as CI does for the mechanism's second and fifth years. Tests that
 # start servers or other processes cannot move those processes' clocks; they carry the

@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "truceline.security.middleware.RateLimit",
     "truceline.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "truceline.core.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -214,10 +214,18 @@ LANGUAGES = [
     ("en", _("English")),
     ("ur", _("Urdu")),
     ("ps", _("Pashto")),
-    ("fa", _("Dari")),
+    ("prs", _("Dari")),
     ("ar", _("Arabic")),
     ("tr", _("Turkish")),
 ]
+# Django knows neither Pashto nor Dari (ISO 639-3 `prs`); Dari's own strings of Django come from
+# Django's Persian catalogue at run time (core/languages.py), never copied here.
+EXTRA_LANG_INFO = {
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    "prs": {"bidi": True, "code": "prs", "name": "Dari", "name_local": "دری"},
+}
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur", "ps", "prs"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -364,9 +372,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("TRUCELINE_EMAIL_FROM", "truceline@localhost
 TRUCELINE_WEBHOOK_ATTEMPTS = int(os.environ.get("TRUCELINE_WEBHOOK_ATTEMPTS", "6"))
 TRUCELINE_WEBHOOK_RETRY_SECONDS = float(os.environ.get("TRUCELINE_WEBHOOK_RETRY_SECONDS", "30"))
 TRUCELINE_WEBHOOK_TIMEOUT = float(os.environ.get("TRUCELINE_WEBHOOK_TIMEOUT", "10"))
-# Webhooks and fetches reach public addresses only (core/outbound.py); loopback too under pytest.
-TRUCELINE_OUTBOUND_ALLOW_LOOPBACK = env_bool(
-    "TRUCELINE_OUTBOUND_ALLOW_LOOPBACK", "PYTEST_VERSION" in os.environ
-)
+# Webhooks and fetches reach public addresses only (core/outbound.py); the test suite lets
+# loopback through (conftest.py sets it; the tests of the rule turn it off again).
+TRUCELINE_OUTBOUND_ALLOW_LOOPBACK = env_bool("TRUCELINE_OUTBOUND_ALLOW_LOOPBACK", False)
 # Links in notifications point here.
 TRUCELINE_SITE_URL = os.environ.get("TRUCELINE_SITE_URL", "http://127.0.0.1:8000")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher on every page
     path("", include("truceline.accounts.urls")),
     path("", include("truceline.incidents.urls")),
     path("", include("truceline.ledger.urls")),

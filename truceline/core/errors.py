@@ -6,26 +6,29 @@ contract (docs/api.md lists them); messages are for people and may change.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-# code -> (HTTP status, default message)
-CODES: dict[str, tuple[int, str]] = {
-    "bad-request": (400, str(_("The request could not be read (malformed JSON or encoding)."))),
-    "unauthenticated": (401, str(_("Missing, unknown, expired or revoked token."))),
-    "forbidden": (403, str(_("You may see this, but you may not do that."))),
-    "not-found": (404, str(_("No such resource."))),
-    "method-not-allowed": (405, str(_("This resource does not answer that method."))),
-    "conflict": (409, str(_("The request conflicts with the current state."))),
-    "illegal-transition": (409, str(_("That step is not possible in the current state."))),
-    "in-flight": (409, str(_("A request with this Idempotency-Key is still being processed."))),
-    "payload-too-large": (413, str(_("The request body is too large."))),
-    "invalid": (422, str(_("Some fields are not valid."))),
+# code -> (HTTP status, default message); messages stay lazy, read in the language of the
+# request that meets them (not once, in English, when this module is imported)
+CODES: dict[str, tuple[int, Any]] = {
+    "bad-request": (400, _("The request could not be read (malformed JSON or encoding).")),
+    "unauthenticated": (401, _("Missing, unknown, expired or revoked token.")),
+    "forbidden": (403, _("You may see this, but you may not do that.")),
+    "not-found": (404, _("No such resource.")),
+    "method-not-allowed": (405, _("This resource does not answer that method.")),
+    "conflict": (409, _("The request conflicts with the current state.")),
+    "illegal-transition": (409, _("That step is not possible in the current state.")),
+    "in-flight": (409, _("A request with this Idempotency-Key is still being processed.")),
+    "payload-too-large": (413, _("The request body is too large.")),
+    "invalid": (422, _("Some fields are not valid.")),
     "key-reused": (
         422,
-        str(_("This Idempotency-Key was used with a different request (method, path or body).")),
+        _("This Idempotency-Key was used with a different request (method, path or body)."),
     ),
-    "rate-limited": (429, str(_("Too many requests: try again after Retry-After seconds."))),
-    "internal": (500, str(_("Internal error. It has been logged."))),
+    "rate-limited": (429, _("Too many requests: try again after Retry-After seconds.")),
+    "internal": (500, _("Internal error. It has been logged.")),
 }
 
 
@@ -72,8 +75,8 @@ def error_body(
 ) -> dict[str, object]:
     error: dict[str, object] = {
         "code": code,
-        "message": message or CODES[code][1],
-        "fields": fields or {},
+        "message": str(message or CODES[code][1]),
+        "fields": {k: [str(m) for m in v] for k, v in (fields or {}).items()},
     }
     error.update(extra or {})
     return {"error": error}
