@@ -21,7 +21,8 @@ register = template.Library()
 
 def _time(value: dt.datetime, text: str) -> SafeString:
     iso = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    return format_html('<time datetime="{}">{}</time>', iso, text)
+    # isolated left to right: inside right-to-left text the date and its zone keep their order
+    return format_html('<time datetime="{}" dir="ltr">{}</time>', iso, text)
 
 
 @register.filter
