@@ -82,9 +82,13 @@ def test_a_time_typed_in_karachi_or_kabul_is_stored_as_that_instant(people) -> N
 
     # A monitor in Doha sees the same moments in Doha's time, with the zone
     page = signed_in(monitor).get(f"/incidents/{karachi.incident_id}/").content.decode()
-    assert '<time datetime="2026-11-01T20:30:00Z" dir="ltr">2026-11-01 23:30 UTC+03:00</time>' in page
+    assert (
+        '<time datetime="2026-11-01T20:30:00Z" dir="ltr">2026-11-01 23:30 UTC+03:00</time>' in page
+    )
     page = signed_in(monitor).get(f"/incidents/{kabul.incident_id}/").content.decode()
-    assert '<time datetime="2026-11-01T21:00:00Z" dir="ltr">2026-11-02 00:00 UTC+03:00</time>' in page
+    assert (
+        '<time datetime="2026-11-01T21:00:00Z" dir="ltr">2026-11-02 00:00 UTC+03:00</time>' in page
+    )
     # and the filer sees its own time as typed
     page = signed_in(pk).get(f"/incidents/{karachi.incident_id}/").content.decode()
     assert "2026-11-02 01:30 UTC+05:00" in page
