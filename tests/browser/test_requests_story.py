@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.conftest import check_accessibility, demo_code, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +103,7 @@ def test_a_round_recorded_then_announced_changes_a_commitment(page) -> None:  # 
 
     sign_in(page, "tr-signatory")
     page.goto("/agreement/")
+    page.get_by_label("Authentication code, to sign").fill(demo_code("tr-signatory"))
     page.get_by_role(
         "button", name="Announce “Doha talks, third round” and apply its decisions"
     ).click()

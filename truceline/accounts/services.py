@@ -63,14 +63,19 @@ def user_create(
     return user
 
 
-def user_set_password(*, actor: AbstractBaseUser | None, user: User, password: str) -> None:
-    """Set a password; the event records that it changed, never the password or its hash."""
+def user_set_password(*, actor: AbstractBaseUser | None, user: User, password: str | None) -> None:
+    """Set a password, or (``None``) turn password sign-in off; the event records that it
+    changed, never the password or its hash. The person's other sessions end with it (the
+    session hash covers the password)."""
     with transaction.atomic():
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.save(update_fields=["password"])
         event_append(
             actor=actor,
-            kind="user.password-set",
+            kind="user.password-set" if password is not None else "user.password-disabled",
             object_type="user",
             object_id=user.username,
             payload={"username": user.username},

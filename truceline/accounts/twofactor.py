@@ -1,10 +1,18 @@
 """The second factor: TOTP devices (django-otp), mandatory for the mechanism's people.
 
 - Monitors, signatories and admins must have one: until they have set it up and typed a code
-  at sign-in, every page sends them to /account/two-factor/ (accounts/middleware.py).
+  at sign-in, their session reaches nothing but /account/two-factor/ (accounts/middleware.py,
+  core/api.py, accounts/admin.py).
 - Liaisons may set one up; once they have, sign-in asks for it.
-- A signature (a vote on a finding) and replacing one's authenticator ask for a fresh code,
-  typed for that act: ``check_fresh``. Codes are single-use.
+- A signature in an organisation's name (a vote, a measure, a round's announcement, a
+  compliance confirmation: ``policy.SIGNED_ACTS``) asks for a fresh code typed for that act,
+  checked once, in the service that signs (``check_signature_code``); so does replacing one's
+  authenticator (``check_fresh``). Codes are single-use.
+- Authenticators change only here, each change with its ledger entry: set up, replaced,
+  removed by the secretariat (``authenticator_remove``). Their keys are shown once, while
+  being set up, and never again (the admin shows no key: accounts/admin.py).
+
+Who must have one and which acts are signatures is the policy's (policy/factors.py).
 """
 
 from __future__ import annotations
@@ -14,15 +22,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from truceline.accounts.models import MEDIATOR_ROLES
-from truceline.core.errors import Invalid
+from truceline.core.errors import Forbidden, Invalid
 from truceline.ledger.services import event_append
+from truceline.policy.factors import (
+    may_remove_authenticator,
+    needs_fresh_code,
+    second_factor_required,
+)
 
 DEVICE_NAME = "authenticator"
 
 
 def required_for(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return getattr(user, "role", "") in MEDIATOR_ROLES
+    return second_factor_required(user)
 
 
 def device_of(user: AbstractBaseUser) -> TOTPDevice | None:
@@ -42,6 +54,16 @@ def check_fresh(user: AbstractBaseUser, code: str) -> None:
         raise Invalid({"code": ["set up an authenticator first (your account page)"]})
     if not verify(device, code):
         raise Invalid({"code": ["the authentication code is wrong or was already used"]})
+
+
+def check_signature_code(user: AbstractBaseUser, code: str, *, act: str) -> None:
+    """The fresh code a signature in the organisation's name takes (``policy.SIGNED_ACTS``),
+    or Invalid on ``code``. Services call it once their cheap refusals (403, 409) are past and
+    before their own transaction, so that a wrong code counts towards django-otp's wait even
+    though the act is refused."""
+    if not needs_fresh_code(act):
+        raise LookupError(f"{act!r} is not a signed act (policy/factors.py)")
+    check_fresh(user, code)
 
 
 def enrolment_start(user: AbstractBaseUser) -> TOTPDevice:
@@ -71,3 +93,24 @@ def enrolment_confirm(user: AbstractBaseUser, device: TOTPDevice, code: str) -> 
             payload={"username": user.get_username()},
         )
     return device
+
+
+def authenticator_remove(*, actor: AbstractBaseUser, device: TOTPDevice) -> None:
+    """The secretariat takes away a lost authenticator. Its owner's sessions stop being
+    verified at their next request (the device they named is gone), and the owner sets up a
+    new one at the next sign-in. On the ledger; the key is gone with the device."""
+    if not may_remove_authenticator(actor):
+        raise Forbidden("only the secretariat removes an authenticator")
+    with transaction.atomic():
+        owner = device.user
+        confirmed = TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
+        deleted, _ = TOTPDevice.objects.filter(pk=device.pk).delete()
+        if not deleted or not confirmed:
+            return  # gone already, or a set-up never finished: no second factor changed
+        event_append(
+            actor=actor,
+            kind="user.second-factor-removed",
+            object_type="user",
+            object_id=owner.get_username(),
+            payload={"username": owner.get_username()},
+        )

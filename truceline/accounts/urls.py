@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("account/two-factor/", views.two_factor, name="two-factor"),
+    path("account/password/", views.password_change, name="password"),
 ]

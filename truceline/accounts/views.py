@@ -1,4 +1,4 @@
-"""Sign-in with the second factor, and setting up an authenticator."""
+"""Sign-in with the second factor, setting up an authenticator, changing one's password."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.accounts import twofactor
 from truceline.accounts.forms import SignInForm
+from truceline.accounts.services import user_set_password
 from truceline.core.errors import ApiError, field_messages
 from truceline.core.parsing import id_or_none
 
@@ -69,6 +72,25 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             "errors": field_messages(error),
         },
         status=422 if error else 200,
+    )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """One's own password, through the service (a ledger entry); the admin's link to change
+    its own password comes here too (accounts/admin.py). The session goes on, still verified."""
+    user: Any = request.user
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_set_password(actor=user, user=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password is changed."))
+        return redirect("web:home")
+    return render(
+        request,
+        "accounts/password.html",
+        {"form": form},
+        status=422 if form.is_bound else 200,
     )
 
 

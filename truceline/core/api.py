@@ -11,12 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
 from pydantic import Field
 
 from truceline.accounts.services import request_token_user
 from truceline.core.errors import CODES, ApiError, error_body, render_path
+from truceline.policy.factors import second_factor_pending
 
 T = TypeVar("T")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ErrorDetail(Schema):
@@ -97,14 +101,23 @@ class OptionalBearer(BearerAuth):
 
 
 class PageOrBearer(OptionalBearer):
-    """For reads the site's own pages make from script (the map): with no token, the
-    signed-in session's user (reads only: no CSRF question arises), else anonymous."""
+    """For calls the site's own pages make from script (the map, the export downloads): with no
+    token, the signed-in session's user, else anonymous.
+
+    A session counts only once its second factor is verified (``policy.second_factor_pending``;
+    the middleware refuses such a session first, this holds without it), and a session's write
+    (any method but GET, HEAD, OPTIONS) only with Django's CSRF token, as a page's form would
+    carry: ninja exempts its views from the CSRF middleware, so the check is made here."""
 
     def __call__(self, request: HttpRequest) -> Any:
-        from_page = request.method == "GET" and not request.headers.get("Authorization")
-        if from_page and request.user.is_authenticated and request.user.is_active:
-            return request.user
-        return super().__call__(request)
+        user = request.user
+        if request.headers.get("Authorization") or not user.is_authenticated or not user.is_active:
+            return super().__call__(request)
+        if second_factor_pending(user):
+            raise AuthenticationError()
+        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            raise ApiError("forbidden", "A write from a signed-in page carries its CSRF token.")
+        return user
 
 
 def actor_of(request: HttpRequest) -> Any:

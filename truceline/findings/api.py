@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.accounts import twofactor
 from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
 from truceline.findings import services
 from truceline.findings.models import Finding, Reconsideration, SigningKey
@@ -19,7 +18,6 @@ from truceline.policy import (
     access_finding,
     access_incident,
     access_reconsideration,
-    can,
     is_mediator,
     visible_to,
 )
@@ -199,11 +197,13 @@ def findings_verify(request: HttpRequest, finding_id: str) -> dict[str, Any]:
 )
 def findings_vote(request: HttpRequest, finding_id: str, payload: VoteIn) -> Status:
     finding = access_finding(request.user, finding_id)
-    if can(request.user, "vote", finding):  # a signature: a fresh second factor first
-        twofactor.check_fresh(request.user, payload.code)  # type: ignore[arg-type]
     with capture_events() as events:
         services.finding_vote(
-            finding=finding, actor=actor_of(request), vote=payload.vote, reasons=payload.reasons
+            finding=finding,
+            actor=actor_of(request),
+            vote=payload.vote,
+            reasons=payload.reasons,
+            code=payload.code,
         )
     finding.refresh_from_db()
     return Status(201, {**finding_out(finding, request.user), "receipt": receipt(events[0])})

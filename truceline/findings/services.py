@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from truceline.accounts import twofactor
 from truceline.accounts.models import User
 from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
@@ -169,8 +170,9 @@ def vote_statement(
     )
 
 
-def finding_vote(*, finding: Finding, actor: User, vote: str, reasons: str) -> Vote:
-    """A guarantor's signatory casts its organisation's one vote, signed with its key.
+def finding_vote(*, finding: Finding, actor: User, vote: str, reasons: str, code: str) -> Vote:
+    """A guarantor's signatory casts its organisation's one vote, signed with its key and a
+    fresh code from the signatory's authenticator (``code``), on the web and the API alike.
 
     The quorum of endorsements makes the finding endorsed and starts the embargo.
     """
@@ -179,6 +181,11 @@ def finding_vote(*, finding: Finding, actor: User, vote: str, reasons: str) -> V
         raise Invalid({"vote": ["endorse, abstain or dissent"]})
     if vote == VoteChoice.DISSENT and not reasons:
         raise Invalid({"reasons": ["a dissent gives its reasons"]})
+    if not can(actor, "vote", finding):
+        raise Forbidden("only a guarantor's signatory votes")
+    if finding.status != FindingStatus.DRAFT:
+        raise IllegalTransition(state=finding.incident.state, action="vote")
+    twofactor.check_signature_code(actor, code, act="finding.vote")
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if not can(actor, "vote", finding):

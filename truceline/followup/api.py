@@ -195,6 +195,16 @@ def requests_verify(request: HttpRequest, request_id: str, payload: Verification
     return Status(201, request_out(found, request.user))
 
 
+CODE_DESCRIPTION = "A fresh code from the signatory's authenticator: an act in the guarantor's name"
+
+
+class SignedIn(Schema):
+    """The body of an act in a guarantor's name that carries nothing else: the fresh code."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field("", max_length=10, description=CODE_DESCRIPTION)
+
+
 class DelegationIn(Schema):
     model_config = ConfigDict(extra="forbid")
     organisation: str = Field(min_length=1, max_length=60)
@@ -292,8 +302,10 @@ def rounds_get(request: HttpRequest, slug: str) -> dict[str, Any]:
     summary="A guarantor's signatory announces a recorded round: it becomes public and its "
     "decisions create, amend or retire clauses (422 when they no longer apply)",
 )
-def rounds_announce(request: HttpRequest, slug: str) -> dict[str, Any]:
-    talks = rounds.round_announce(actor=actor_of(request), talks=access_round(request.user, slug))
+def rounds_announce(request: HttpRequest, slug: str, payload: SignedIn) -> dict[str, Any]:
+    talks = rounds.round_announce(
+        actor=actor_of(request), talks=access_round(request.user, slug), code=payload.code
+    )
     return selectors.round_out(talks, request.user)
 
 
@@ -409,13 +421,13 @@ def compliance_propose(
 
 @router.post(
     "/compliance/{commitment}/{party}/{period}/confirm",
-    response={200: dict[str, Any], **errors(401, 403, 404, 409)},
+    response={200: dict[str, Any], **errors(401, 403, 404, 409, 422)},
     auth=Bearer(),
     tags=["agreement"],
     summary="A guarantor's signatory confirms the status the monitors proposed",
 )
 def compliance_confirm(
-    request: HttpRequest, commitment: str, party: str, period: str
+    request: HttpRequest, commitment: str, party: str, period: str, payload: SignedIn
 ) -> dict[str, Any]:
     _cell(request, commitment, party, period)
     found = (
@@ -425,7 +437,7 @@ def compliance_confirm(
     )
     if found is None:
         raise ApiError("conflict", "No status has been proposed for this cell.")
-    compliance.assessment_confirm(actor=actor_of(request), assessment=found)
+    compliance.assessment_confirm(actor=actor_of(request), assessment=found, code=payload.code)
     return _cell(request, commitment, party, period)
 
 
@@ -435,6 +447,7 @@ class MeasureIn(Schema):
     kind: Literal["note", "warning", "demand", "penalty", "referral"]
     text: str = Field(min_length=1, max_length=20_000)
     due: dt.date | None = None
+    code: str = Field("", max_length=10, description=CODE_DESCRIPTION)
 
 
 class DoneIn(Schema):
@@ -479,6 +492,7 @@ def measures_decide(request: HttpRequest, finding_id: str, payload: MeasureIn) -
             kind=payload.kind,
             text=payload.text,
             due=payload.due,
+            code=payload.code,
         )
     return Status(201, {**measure_out(measure), "receipt": receipt(events[0])})
 

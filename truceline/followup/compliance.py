@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from truceline.accounts import twofactor
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.followup.models import (
@@ -327,9 +328,14 @@ def assessment_propose(
     return current
 
 
-def assessment_confirm(*, actor: User, assessment: Assessment) -> Assessment:
+def assessment_confirm(*, actor: User, assessment: Assessment, code: str) -> Assessment:
+    """A guarantor confirms the monitors' status: an act in its name, so with a fresh code
+    from the signatory's authenticator."""
     if actor.role != Role.SIGNATORY:
         raise Forbidden("a guarantor's signatory confirms a compliance status")
+    if assessment.confirmed_at is not None:
+        raise ApiError("conflict", "Confirmed already.")
+    twofactor.check_signature_code(actor, code, act="assessment.confirm")
     with transaction.atomic():
         current = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if current.confirmed_at is not None:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from truceline.accounts import twofactor
 from truceline.accounts.models import MEDIATOR_ROLES, Role, User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.ledger.services import event_append
@@ -203,10 +204,14 @@ def round_record(*, actor: User, data: RoundInput) -> Round:
     return talks
 
 
-def round_announce(*, actor: User, talks: Round) -> Round:
-    """Make the round public and apply its decisions to the clauses, all or nothing."""
+def round_announce(*, actor: User, talks: Round, code: str) -> Round:
+    """Make the round public and apply its decisions to the clauses, all or nothing: an act
+    in the guarantor's name, so with a fresh code from the signatory's authenticator."""
     if actor.role != Role.SIGNATORY:
         raise Forbidden("a guarantor's signatory announces a round's decisions")
+    if talks.announced_at is not None:
+        raise ApiError("conflict", "This round is announced already.")
+    twofactor.check_signature_code(actor, code, act="round.announce")
     with transaction.atomic():
         current = Round.objects.select_for_update().get(pk=talks.pk)
         if current.announced_at is not None:

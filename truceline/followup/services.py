@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from truceline.accounts import twofactor
 from truceline.accounts.models import Role, User
 from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError, Forbidden, Invalid
@@ -222,10 +223,17 @@ def measure_statement(
 
 
 def measure_decide(
-    *, actor: User, finding: Any, party: str, kind: str, text: str, due: dt.date | None
+    *,
+    actor: User,
+    finding: Any,
+    party: str,
+    kind: str,
+    text: str,
+    due: dt.date | None,
+    code: str,
 ) -> Measure:
     """A guarantor's signatory decides a measure on a published finding, signed with its
-    organisation's key."""
+    organisation's key and a fresh code from the signatory's authenticator (``code``)."""
     from truceline.findings import keys
     from truceline.findings.models import FindingStatus
 
@@ -248,6 +256,7 @@ def measure_decide(
     key = keys.current_key(org)
     if key is None:
         raise ApiError("conflict", "your organisation has no signing key; ask the secretariat")
+    twofactor.check_signature_code(actor, code, act="measure.decide")
     statement = measure_statement(finding, party, kind, text.strip(), due, org, key.key_id)
     with transaction.atomic():
         measure = Measure.objects.create(

@@ -185,7 +185,11 @@ def round_new(request: HttpRequest) -> HttpResponse:
 def round_announce(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         talks = access_round(request.user, slug)
-        rounds.round_announce(actor=request.user, talks=talks)  # type: ignore[arg-type]
+        rounds.round_announce(
+            actor=request.user,  # type: ignore[arg-type]
+            talks=talks,
+            code=request.POST.get("code", ""),
+        )
     except NotFound as exc:
         raise Http404 from exc
     except ApiError as exc:
@@ -356,7 +360,11 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
     if request.method == "POST":
         try:
             if request.POST.get("step") == "confirm" and current is not None:
-                comp.assessment_confirm(actor=request.user, assessment=current)  # type: ignore[arg-type]
+                comp.assessment_confirm(
+                    actor=request.user,  # type: ignore[arg-type]
+                    assessment=current,
+                    code=request.POST.get("code", ""),
+                )
             elif request.POST.get("step") == "propose" and request.user.is_authenticated:
                 comp.assessment_propose(
                     actor=request.user,  # type: ignore[arg-type]
@@ -445,6 +453,7 @@ def measure_step(request: HttpRequest, target: str, step: str) -> HttpResponse:
                 kind=request.POST.get("kind", ""),
                 text=request.POST.get("text", ""),
                 due=dt.date.fromisoformat(due) if due else None,
+                code=request.POST.get("code", ""),
             )
             incident_id = finding.incident_id
         else:

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from truceline.accounts import twofactor
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Invalid, NotFound
 from truceline.evidence.selectors import evidence_for_incident
@@ -426,14 +425,13 @@ def finding_action(request: HttpRequest, finding_id: str, action: str) -> HttpRe
         raise Http404
     actor: Any = request.user
     try:
-        if action == "vote":
-            if can(actor, "vote", finding):  # a signature: a fresh second factor first
-                twofactor.check_fresh(actor, request.POST.get("code", ""))
+        if action == "vote":  # a signature: the service asks for the fresh code
             findings.finding_vote(
                 finding=finding,
                 actor=actor,
                 vote=request.POST.get("vote", ""),
                 reasons=request.POST.get("reasons", ""),  # type: ignore[arg-type]
+                code=request.POST.get("code", ""),  # type: ignore[arg-type]
             )
         elif action == "acknowledge":
             findings.finding_acknowledge(finding=finding, actor=actor)  # type: ignore[arg-type]

@@ -19,6 +19,12 @@ from truceline.policy.core import (
     visible_to,
 )
 from truceline.policy.evidence import access_evidence
+from truceline.policy.factors import (
+    SIGNED_ACTS,
+    may_remove_authenticator,
+    second_factor_pending,
+    second_factor_required,
+)
 from truceline.policy.followup import access_measure, access_request
 from truceline.policy.geography import cell_tally_visible, sees_exact_location
 from truceline.policy.notify import access_webhook
@@ -27,6 +33,7 @@ from truceline.policy.platform import access_event, access_round, access_token, 
 from truceline.policy.workflow import sees_reporter
 
 __all__ = [
+    "SIGNED_ACTS",
     "Viewer",
     "access",
     "access_candidate",
@@ -42,8 +49,11 @@ __all__ = [
     "cell_tally_visible",
     "is_mediator",
     "is_party_user",
+    "may_remove_authenticator",
     "register",
     "role_of",
+    "second_factor_pending",
+    "second_factor_required",
     "sees_exact_location",
     "sees_reporter",
     "visible_to",

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from truceline.accounts.testing import fresh_code
 from truceline.followup.compliance import indicators, periods
 from truceline.followup.services import (
     RequestInput,
@@ -72,7 +73,10 @@ def test_a_status_is_proposed_with_reasons_and_confirmed_once(people, login) -> 
     anonymous_grid = login("pk-liaison").get("/compliance/").content.decode()
     assert "Partly complied (proposed)" in anonymous_grid  # the parties see proposals
     signatory = login("qa-signatory")
-    assert signatory.post(url, {"step": "confirm"}).status_code == 302
+    refused = signatory.post(url, {"step": "confirm"})  # signed: a fresh code first
+    assert refused.status_code == 422 and 'id="code-err"' in refused.content.decode()
+    signed = {"step": "confirm", "code": fresh_code(people["qa-signatory"])}
+    assert signatory.post(url, signed).status_code == 302
     page = signatory.get(url).content.decode()
     assert "confirmed by the guarantors" in page
     assert (
@@ -164,10 +168,15 @@ def test_the_grid_api_chooses_its_months_and_hides_what_the_viewer_may_not_open(
     assert status == 200 and body["status"] == "complied" and not body["confirmed"]
     assert api.get(cell)[1]["status"] == "not-assessed"
     assert api.post(f"{cell}/confirm", as_="qa-monitor")[0] == 403
+    # an act in Türkiye's name: a fresh code from the signatory's authenticator
     status, body = api.post(f"{cell}/confirm", as_="tr-signatory")
+    assert status == 422 and "code" in body["error"]["fields"]
+    signed = {"code": fresh_code(api.people["tr-signatory"])}
+    status, body = api.post(f"{cell}/confirm", signed, as_="tr-signatory")
     assert status == 200 and body["confirmed"]
     assert api.get(cell)[1]["status"] == "complied"
-    assert api.post(f"{cell}/confirm", as_="qa-signatory")[0] == 409
+    again = {"code": fresh_code(api.people["qa-signatory"])}
+    assert api.post(f"{cell}/confirm", again, as_="qa-signatory")[0] == 409
     assert api.get(f"/compliance/no-such/afghanistan/{month}")[0] == 404
     assert api.get("/compliance/action-against-armed-groups/qatar/2025-11")[0] == 404
     assert api.get("/compliance/action-against-armed-groups/afghanistan/2025-13")[0] == 404

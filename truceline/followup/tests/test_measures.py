@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from truceline.accounts.testing import fresh_code
 from truceline.findings.keys import verify
 from truceline.policy.tests.test_matrix import make_incident
 
@@ -29,7 +30,11 @@ def test_a_demand_from_decision_to_done(api, people) -> None:  # type: ignore[no
         f"/findings/{finding.pk}/measures", {**demand, "due": None}, as_="qa-signatory"
     )
     assert status == 422 and "due" in body["error"]["fields"]
-    status, measure = api.post(f"/findings/{finding.pk}/measures", demand, as_="qa-signatory")
+    # a signature in Qatar's name: a fresh code from the signatory's authenticator, even so
+    status, body = api.post(f"/findings/{finding.pk}/measures", demand, as_="qa-signatory")
+    assert status == 422 and "code" in body["error"]["fields"]
+    signed = {**demand, "code": fresh_code(people["qa-signatory"])}
+    status, measure = api.post(f"/findings/{finding.pk}/measures", signed, as_="qa-signatory")
     assert status == 201, measure
     assert measure["receipt"]["event"]["kind"] == "measure.decided"
     # the signature checks against the guarantor's published key
@@ -59,7 +64,12 @@ def test_measures_follow_only_published_findings(api, people) -> None:  # type: 
     finding = incident.findings.get()
     status, _body = api.post(
         f"/findings/{finding.pk}/measures",
-        {"party": "afghanistan", "kind": "warning", "text": "A warning."},
+        {
+            "party": "afghanistan",
+            "kind": "warning",
+            "text": "A warning.",
+            "code": fresh_code(people["qa-signatory"]),
+        },
         as_="qa-signatory",
     )
     assert status == 409
@@ -81,7 +91,10 @@ def test_measures_on_the_incident_page(people, login) -> None:  # type: ignore[n
     )
     assert refused.status_code == 302 and not Measure.objects.exists()  # a demand needs a date
     due = (dt.date.today() + dt.timedelta(days=5)).isoformat()
-    signatory.post(decide, {"party": "afghanistan", "kind": "demand", "text": "Act.", "due": due})
+    demand = {"party": "afghanistan", "kind": "demand", "text": "Act.", "due": due}
+    signatory.post(decide, demand, HTTP_REFERER=page)
+    assert not Measure.objects.exists()  # signed: not without a fresh code
+    signatory.post(decide, {**demand, "code": fresh_code(people["tr-signatory"])})
     measure = Measure.objects.get()
     assert "not yet announced" in login("af-liaison").get(page).content.decode()
     assert "Decide a measure" not in login("af-liaison").get(page).content.decode()
@@ -107,6 +120,7 @@ def test_the_measures_page_lists_what_each_viewer_may_see(people, login, client)
         kind="demand",
         text="Hand over the commanders.",
         due=dt.date.today() + dt.timedelta(days=3),
+        code=fresh_code(people["qa-signatory"]),
     )
     quiet = measure_decide(
         actor=people["tr-signatory"],
@@ -115,6 +129,7 @@ def test_the_measures_page_lists_what_each_viewer_may_see(people, login, client)
         kind="warning",
         text="A private warning.",
         due=None,
+        code=fresh_code(people["tr-signatory"]),
     )
     measure_announce(actor=people["qa-monitor"], measure=late)
     anonymous = client.get("/measures/").content.decode()

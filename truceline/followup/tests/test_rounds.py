@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from truceline.accounts.testing import fresh_code
 from truceline.followup.compliance import indicators, periods
 from truceline.followup.rounds import DecisionInput, RoundInput, round_announce, round_record
 from truceline.ledger.models import Event
@@ -90,10 +91,16 @@ def test_a_recorded_round_is_the_mediators_until_announced(api) -> None:  # type
     assert api.post(f"/rounds/{slug}/announce", as_="qa-monitor")[0] == 403
     assert api.post(f"/rounds/{slug}/announce", as_="pk-liaison")[0] == 404
 
+    # an act in Qatar's name: a fresh code from the signatory's authenticator
     status, body = api.post(f"/rounds/{slug}/announce", as_="qa-signatory")
+    assert status == 422 and "code" in body["error"]["fields"]
+    assert Round.objects.get(pk=slug).announced_at is None
+    signed = {"code": fresh_code(api.people["qa-signatory"])}
+    status, body = api.post(f"/rounds/{slug}/announce", signed, as_="qa-signatory")
     assert status == 200, body
     assert body["announced_at"] is not None
-    assert api.post(f"/rounds/{slug}/announce", as_="tr-signatory")[0] == 409
+    again = {"code": fresh_code(api.people["tr-signatory"])}
+    assert api.post(f"/rounds/{slug}/announce", again, as_="tr-signatory")[0] == 409
 
     amended = Commitment.objects.get(pk="crossings-reopened")
     assert amended.text == ROUND["decisions"][0]["clause"] and amended.changed_by_id == slug
@@ -176,8 +183,10 @@ def test_decisions_that_do_not_apply_are_refused_and_change_nothing(api, people)
     first = api.post("/rounds", retire, as_="qa-monitor")[1]["slug"]
     second = api.post("/rounds", retire, as_="tr-monitor")[1]["slug"]
     assert first != second
-    assert api.post(f"/rounds/{first}/announce", as_="qa-signatory")[0] == 200
-    status, body = api.post(f"/rounds/{second}/announce", as_="qa-signatory")
+    signed = {"code": fresh_code(people["qa-signatory"])}
+    assert api.post(f"/rounds/{first}/announce", signed, as_="qa-signatory")[0] == 200
+    signed = {"code": fresh_code(people["qa-signatory"])}
+    status, body = api.post(f"/rounds/{second}/announce", signed, as_="qa-signatory")
     assert status == 422 and "decisions[0].commitment" in body["error"]["fields"]
     assert Round.objects.get(pk=second).announced_at is None
 
@@ -204,7 +213,9 @@ def test_reloading_the_scenario_leaves_the_mechanisms_rounds_alone(people) -> No
             ],
         ),
     )
-    round_announce(actor=people["qa-signatory"], talks=talks)
+    round_announce(
+        actor=people["qa-signatory"], talks=talks, code=fresh_code(people["qa-signatory"])
+    )
     bundled = Path(truceline.scenario.__file__).parent / "bundled"
     summary = scenario_load_file(actor=None, path=next(bundled.glob("*.yaml")))
     assert not summary.changed
@@ -249,6 +260,9 @@ def test_the_round_form(people, login) -> None:  # type: ignore[no-untyped-def]
     assert "Doha talks, again" not in login("pk-liaison").get("/agreement/").content.decode()
     signatory = login("tr-signatory")
     assert signatory.post(f"/agreement/rounds/{slug}/announce").status_code == 302
+    assert Round.objects.get(pk=slug).announced_at is None  # not without a fresh code
+    signed = {"code": fresh_code(people["tr-signatory"])}
+    assert signatory.post(f"/agreement/rounds/{slug}/announce", signed).status_code == 302
     assert Commitment.objects.get(pk="crossings-reopened").text == "New text."
     page = login("af-liaison").get("/agreement/").content.decode()
     assert (

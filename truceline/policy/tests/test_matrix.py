@@ -19,6 +19,7 @@ from django.db import models, transaction
 
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
+from truceline.accounts.testing import fresh_code
 from truceline.core.errors import NotFound
 from truceline.dashboards.models import CellTally, CellTotal, WeekTally
 from truceline.evidence.models import Evidence
@@ -256,6 +257,7 @@ def _measure(people: dict[str, User], key: str) -> Measure:
         kind="warning",
         text="A warning.",
         due=None,
+        code=fresh_code(people["qa-signatory"]),
     )
     if key == "announced":
         measure = measure_announce(actor=people["qa-monitor"], measure=measure)
@@ -275,7 +277,8 @@ def _assessment(people: dict[str, User], key: str) -> Assessment:
         reasons="two confirmed incidents",
     )
     if key == "confirmed":
-        return assessment_confirm(actor=people["qa-signatory"], assessment=proposed)
+        signatory = people["qa-signatory"]
+        return assessment_confirm(actor=signatory, assessment=proposed, code=fresh_code(signatory))
     return proposed
 
 
@@ -357,7 +360,13 @@ def make_incident(
         if "endorsed" in steps:
             finding = incident.findings.get()
             for signatory in ("qa-signatory", "tr-signatory"):
-                finding_vote(finding=finding, actor=people[signatory], vote="endorse", reasons="")
+                finding_vote(
+                    finding=finding,
+                    actor=people[signatory],
+                    vote="endorse",
+                    reasons="",
+                    code=fresh_code(people[signatory]),
+                )
         if "published" in steps:
             finding = incident.findings.get()
             concerned = parties_concerned(finding)
@@ -472,7 +481,13 @@ def _response(people: dict[str, User], state: str) -> Response:
         mon = people["qa-monitor"]
         finding = finding_draft(incident=incident, actor=mon, data=FINDING)
         for signatory in ("qa-signatory", "tr-signatory"):
-            finding_vote(finding=finding, actor=people[signatory], vote="endorse", reasons="")
+            finding_vote(
+                finding=finding,
+                actor=people[signatory],
+                vote="endorse",
+                reasons="",
+                code=fresh_code(people[signatory]),
+            )
         for liaison in ("pk-liaison", "af-liaison"):
             finding_acknowledge(finding=finding, actor=people[liaison])
         finding_publish(finding=finding, actor=mon)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 
 from truceline.accounts.models import User
+from truceline.accounts.testing import fresh_code
 from truceline.core.errors import ApiError
 from truceline.findings import services as fs
 from truceline.findings.models import Finding, Reconsideration
@@ -213,7 +214,9 @@ def test_incident_steps(people: dict[str, User], state: str) -> None:
 def test_finding_steps(people: dict[str, User], status: str) -> None:
     finding = _finding(people, status)
     actions: dict[str, Callable[..., Any]] = {
-        "vote": lambda f, u: fs.finding_vote(finding=f, actor=u, vote="endorse", reasons=""),
+        "vote": lambda f, u: fs.finding_vote(
+            finding=f, actor=u, vote="endorse", reasons="", code=fresh_code(u)
+        ),
         "acknowledge": lambda f, u: fs.finding_acknowledge(finding=f, actor=u),
         "publish": lambda f, u: fs.finding_publish(finding=f, actor=u),
     }
