@@ -13,7 +13,7 @@ from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden, Invalid, NotFound
 from truceline.evidence import chunked, services
 from truceline.evidence.models import ChunkedUpload, Evidence
-from truceline.evidence.selectors import custody, evidence_out, is_owner_side
+from truceline.evidence.selectors import custody, download_name, evidence_out, served
 from truceline.evidence.store import storage
 from truceline.evidence.uploads import received_files
 from truceline.ledger.selectors import receipt
@@ -79,7 +79,9 @@ def evidence_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
 )
 def evidence_get(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
-    services.evidence_handed_out(actor=actor_of(request), item=item, how="viewed")
+    services.evidence_handed_out(
+        actor=actor_of(request), item=item, how="viewed", served=served(item, request.user)
+    )
     return evidence_out(item, request.user)
 
 
@@ -91,16 +93,19 @@ def evidence_get(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
 )
 def evidence_custody(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
-    if not is_owner_side(request.user, item):
+    if not can(request.user, "custody", item):
         raise Forbidden("the trail is the mechanism's and the uploading party's")
-    return {"items": custody(item)}
+    return {"items": custody(item, request.user)}
 
 
 @router.get(
     "/evidence/{evidence_id}/download",
     response={200: bytes, **errors(401, 404)},
     auth=Bearer(),
-    summary="The bytes, always as an attachment (the download is on the chain of custody)",
+    summary=(
+        "The bytes, always as an attachment: the original to its party and the mechanism, "
+        "the copy without metadata (named by the evidence id) to anyone else"
+    ),
 )
 def evidence_download(request: HttpRequest, evidence_id: str) -> FileResponse:
     item = access_evidence(request.user, evidence_id)
@@ -108,11 +113,19 @@ def evidence_download(request: HttpRequest, evidence_id: str) -> FileResponse:
 
 
 def download(request: HttpRequest, item: Evidence) -> FileResponse:
-    services.evidence_handed_out(actor=request.user, item=item, how="downloaded")  # type: ignore[arg-type]
+    bytes_of = served(item, request.user)
+    if bytes_of is None:  # the policy shows no original without its copy
+        raise NotFound()
+    services.evidence_handed_out(
+        actor=request.user,  # type: ignore[arg-type]
+        item=item,
+        how="downloaded",
+        served=bytes_of,
+    )
     answer = FileResponse(
-        storage().open(item.blob.name, "rb"),
+        storage().open(bytes_of.blob.name, "rb"),
         as_attachment=True,
-        filename=item.filename,
+        filename=download_name(item, request.user, bytes_of),
         content_type="application/octet-stream",
     )
     for header, value in DOWNLOAD_HEADERS.items():
@@ -132,6 +145,32 @@ def evidence_sharing(request: HttpRequest, evidence_id: str, payload: SharingIn)
         raise Forbidden("only monitors change what is shared")
     item = services.evidence_share(actor=actor_of(request), item=item, sharing=payload.sharing)
     return evidence_out(item, request.user)
+
+
+@router.post(
+    "/evidence/{evidence_id}/copy",
+    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 413, 422)},
+    auth=Bearer(),
+    summary=(
+        "Monitors: make the copy without metadata others receive — re-encoded here (photos, "
+        "text), or the file sent in `file`, prepared without metadata (any other type)"
+    ),
+)
+def evidence_make_copy(
+    request: HttpRequest,
+    evidence_id: str,
+    file: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # optional
+) -> Status:
+    item = access_evidence(request.user, evidence_id)
+    if not can(request.user, "copy", item):
+        raise Forbidden("only monitors make the copy others receive")
+    received = received_files(request, file or [])
+    if len(received) > 1:
+        raise Invalid({"file": ["Send one file."]})
+    copy = services.evidence_copy(
+        actor=actor_of(request), item=item, received=received[0] if received else None
+    )
+    return Status(201, evidence_out(copy, request.user))
 
 
 class UploadIn(Schema):

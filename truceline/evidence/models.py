@@ -37,9 +37,15 @@ class Sharing(models.TextChoices):
 
 
 class Kind(models.TextChoices):
+    """An original, or a copy made from its content alone (re-encoded: no metadata survives).
+
+    ``public-copy`` is the full copy without metadata: what anyone outside the uploading
+    organisation and the mechanism receives — the other party once shared, the public once
+    published (its value predates that wider use)."""
+
     ORIGINAL = "original", _("Original, as received")
     THUMBNAIL = "thumbnail", _("Thumbnail")
-    PUBLIC_COPY = "public-copy", _("Copy without metadata, for publication")
+    PUBLIC_COPY = "public-copy", _("Copy without metadata")
 
 
 def _evidence_id() -> str:
@@ -79,6 +85,40 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+class Citation(models.Model):
+    """An original cited by a report or a response. Anyone outside the uploading organisation
+    and the mechanism reaches the item only where a citing object is visible to them
+    (policy/evidence.py); an amendment that drops the item marks its citation dropped."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="citations")
+    report = models.ForeignKey(
+        "reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.ForeignKey(
+        "incidents.Response", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cited_at = models.DateTimeField()
+    dropped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(report__isnull=False, response__isnull=True)
+                | models.Q(report__isnull=True, response__isnull=False),
+                name="evidence_citation_one_citer",
+            ),
+            models.UniqueConstraint(
+                fields=["evidence", "report"], name="evidence_cited_once_by_report"
+            ),
+            models.UniqueConstraint(
+                fields=["evidence", "response"], name="evidence_cited_once_by_response"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} in {self.report_id or self.response_id}"
 
 
 def _upload_id() -> str:

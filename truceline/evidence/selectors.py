@@ -2,64 +2,166 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from truceline.evidence.models import Evidence
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from truceline.evidence.models import Citation, Evidence, Kind, Sharing
+from truceline.evidence.services import stripped_copy
+from truceline.evidence.sniff import strippable
+from truceline.evidence.strip import name_for
 from truceline.geo.derive import haversine_km
 from truceline.ledger.models import Event
-from truceline.policy import is_mediator
-from truceline.policy.core import organisation_of
+from truceline.policy import visible_to
+from truceline.policy.evidence import knows_people, sees_original
+
+ROLE_NOUNS = {
+    "liaison": gettext_lazy("liaison"),
+    "monitor": gettext_lazy("monitor"),
+    "signatory": gettext_lazy("signatory"),
+    "admin": gettext_lazy("secretariat"),
+}
 
 
-def is_owner_side(viewer: Any, item: Evidence) -> bool:
-    """The mechanism, or the party that uploaded it (or its original)."""
-    return is_mediator(viewer) or organisation_of(viewer) == item.organisation_id
+def person_label(person: Any) -> str:
+    """A person as someone who may not know their name sees them: "Pakistan's liaison"."""
+    if person is None:
+        return _("the system")
+    role = str(ROLE_NOUNS.get(person.role, _("officer")))
+    if person.organisation_id is None:
+        return _("the mechanism's %(role)s") % {"role": role}
+    return _("%(organisation)s's %(role)s") % {
+        "organisation": person.organisation.name,
+        "role": role,
+    }
+
+
+def served(item: Evidence, viewer: Any) -> Evidence | None:
+    """The item whose bytes this viewer receives for ``item``: the original for its party and
+    the mechanism; for anyone else its copy without metadata (a copy is served as itself)."""
+    if item.kind != Kind.ORIGINAL or sees_original(viewer, item):
+        return item
+    return stripped_copy(item)
+
+
+def download_name(item: Evidence, viewer: Any, bytes_of: Evidence) -> str:
+    """The original's own name to its party and the mechanism; the evidence id otherwise
+    (and for every copy)."""
+    if item.kind == Kind.ORIGINAL and sees_original(viewer, item):
+        return item.filename
+    return name_for(item.id, bytes_of.media_type)
+
+
+def withheld(item: Evidence) -> str | None:
+    """Why an original shared beyond the mechanism does not reach others yet, if it does not."""
+    if item.kind != Kind.ORIGINAL or item.sharing not in {Sharing.PARTIES, Sharing.PUBLIC}:
+        return None
+    if stripped_copy(item) is not None:
+        return None
+    if strippable(item.media_type):
+        return _("Not shared yet: its copy without metadata has not been made.")
+    return _(
+        "Not shared yet: a file of this type (%(type)s) cannot be stripped of its metadata "
+        "here, so nobody outside the uploading party and the mechanism receives anything until "
+        "a monitor makes a copy without metadata."
+    ) % {"type": item.media_type}
 
 
 def evidence_out(item: Evidence, viewer: Any) -> dict[str, Any]:
-    """An item as this viewer may see it. Another party never learns who uploaded it; the
-    public sees a public copy, whose metadata was stripped with the bytes."""
-    body: dict[str, Any] = {
+    """An item as this viewer may see it. Its party and the mechanism: the original, its name,
+    metadata, sharing and uploader. Anyone else: the copy without metadata they receive —
+    its type, size and hash, named by the evidence id — and nothing of the original."""
+    copies = visible_to(viewer, Evidence).filter(derived_from=item).order_by("uploaded_at")
+    copies_out = [{"id": c.id, "kind": c.kind} for c in copies]
+    if sees_original(viewer, item):
+        copy = stripped_copy(item)
+        body: dict[str, Any] = {
+            "id": item.id,
+            "kind": item.kind,
+            "content": "original" if item.kind == Kind.ORIGINAL else "copy-without-metadata",
+            "derived_from": item.derived_from_id,
+            "filename": download_name(item, viewer, item),
+            "media_type": item.media_type,
+            "size": item.size,
+            "sha256": item.sha256,
+            "incident": item.incident_id,
+            "uploaded_at": item.uploaded_at,
+            "copies": copies_out,
+            "metadata": item.metadata,
+            "sharing": item.sharing,
+            "organisation": item.organisation_id,
+            "uploaded_by": _known(viewer, item.uploaded_by),
+        }
+        if item.kind == Kind.ORIGINAL:
+            body["shared_copy"] = copy.id if copy is not None else None
+            body["strippable"] = strippable(item.media_type)
+            body["withheld"] = withheld(item)
+        return body
+    bytes_of = served(item, viewer)  # the policy shows no original without its copy
+    return {
         "id": item.id,
         "kind": item.kind,
-        "derived_from": None,
-        "filename": item.filename,
-        "media_type": item.media_type,
-        "size": item.size,
-        "sha256": item.sha256,
+        "content": "copy-without-metadata",
+        "filename": name_for(item.id, bytes_of.media_type) if bytes_of else None,
+        "media_type": bytes_of.media_type if bytes_of else None,
+        "size": bytes_of.size if bytes_of else None,
+        "sha256": bytes_of.sha256 if bytes_of else None,
         "incident": item.incident_id,
-        "uploaded_at": item.uploaded_at,
-        "copies": [{"id": c.id, "kind": c.kind} for c in item.derived.order_by("uploaded_at")],
+        "copies": copies_out,
     }
-    if is_owner_side(viewer, item):
-        body.update(
-            derived_from=item.derived_from_id,
-            metadata=item.metadata,
-            sharing=item.sharing,
-            organisation=item.organisation_id,
-            uploaded_by=item.uploaded_by.username,
-        )
-    elif item.kind == "original":
-        body.update(metadata=item.metadata, sharing=item.sharing)
-    return body
 
 
-def custody(item: Evidence) -> list[dict[str, Any]]:
-    """Every handling of the item, oldest first: the chain of custody."""
-    events = Event.objects.filter(object_type="evidence", object_id=item.id).order_by("seq")
-    return [
-        {"seq": e.seq, "at": e.recorded_at, "by": e.actor_label, "what": e.kind.split(".", 1)[1]}
-        for e in events
-    ]
+def _known(viewer: Any, person: Any) -> str:
+    if person is not None and knows_people(viewer).filter(pk=person.pk).exists():
+        return str(person.get_username())
+    return person_label(person)
+
+
+def custody(item: Evidence, viewer: Any) -> list[dict[str, Any]]:
+    """Every handling of the item and of the copies made from it, oldest first: the chain of
+    custody. People are named only to those who may know them (their own party, the
+    mechanism); to anyone else they are "Pakistan's liaison", "Qatar's monitor"."""
+    ids = [item.id, *item.derived.values_list("id", flat=True)]
+    events = list(
+        Event.objects.filter(object_type="evidence", object_id__in=ids)
+        .select_related("actor__organisation")
+        .order_by("seq")
+    )
+    actors = {e.actor_id for e in events if e.actor_id is not None}
+    known = set(knows_people(viewer).filter(pk__in=actors).values_list("pk", flat=True))
+    out = []
+    for e in events:
+        by = e.actor_label if e.actor_id in known else person_label(e.actor)
+        entry: dict[str, Any] = {
+            "seq": e.seq,
+            "at": e.recorded_at,
+            "by": by,
+            "what": e.kind.split(".", 1)[1],
+            "item": e.object_id,
+        }
+        if e.kind in {"evidence.viewed", "evidence.downloaded"}:
+            payload = json.loads(e.payload)
+            if "served" in payload:
+                entry["served"] = payload["served"]
+        out.append(entry)
+    return out
 
 
 def evidence_for_incident(incident: Any, viewer: Any) -> list[dict[str, Any]]:
-    """What this viewer may see of an incident's evidence: each original with its
-    thumbnail; where only a public copy is visible (the public), that copy."""
-    from truceline.evidence.models import Kind
-    from truceline.policy import visible_to
-
-    visible = list(visible_to(viewer, Evidence).filter(incident=incident).order_by("uploaded_at"))
+    """What this viewer may see of the evidence cited by an incident's reports and
+    responses: each original with its thumbnail; where only a copy without metadata is
+    visible (the public), that copy. Shaped as ``evidence_out`` shapes it for the viewer."""
+    cited = Citation.objects.filter(
+        Q(report__incident=incident) | Q(response__incident=incident)
+    ).values("evidence_id")
+    visible = list(
+        visible_to(viewer, Evidence)
+        .filter(Q(pk__in=cited) | Q(derived_from_id__in=cited))
+        .order_by("uploaded_at")
+    )
     originals = {e.id for e in visible if e.kind == Kind.ORIGINAL}
     shown = []
     for item in visible:
@@ -68,9 +170,16 @@ def evidence_for_incident(incident: Any, viewer: Any) -> list[dict[str, Any]]:
                 (e for e in visible if e.derived_from_id == item.id and e.kind == Kind.THUMBNAIL),
                 None,
             )
-            shown.append({"item": item, "image": thumb})
+            image = thumb.id if thumb is not None else None
         elif item.kind == Kind.PUBLIC_COPY and item.derived_from_id not in originals:
-            shown.append({"item": item, "image": item})
+            image = item.id if item.media_type.startswith("image/") else None
+        else:
+            continue
+        out = evidence_out(item, viewer)
+        out["label"] = (
+            item.get_kind_display() if out["content"] == "original" else _("Copy without metadata")
+        )
+        shown.append({**out, "image": image})
     return shown
 
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +13,12 @@ from django.utils import timezone
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.evidence import store
-from truceline.evidence.models import Blob, Evidence, Kind, Sharing
-from truceline.evidence.sniff import Refused, Sniffed, sniff
+from truceline.evidence.models import Blob, Citation, Evidence, Kind, Sharing
+from truceline.evidence.sniff import Refused, Sniffed, sniff, strippable
+from truceline.evidence.strip import Stripped, name_for, stripped
 from truceline.ledger.services import event_append
+
+SHARED = (Sharing.PARTIES, Sharing.PUBLIC)
 
 
 @dataclass
@@ -88,71 +89,78 @@ def evidence_receive(*, actor: User, files: list[Received], sharing: str) -> lis
             _custody(actor, "received", item, media_type=item.media_type, size=item.size)
             if found.family == "image":
                 _derive(actor, item, Kind.THUMBNAIL)
+            if sharing in SHARED and strippable(item.media_type):
+                _derive(actor, item, Kind.PUBLIC_COPY)
             items.append(item)
     return items
 
 
-def _reencode(original: Evidence, thumbnail: bool) -> bytes:
-    """A new JPEG or PNG from the pixels alone: no EXIF, no XMP, no GPS, no comments."""
-    from PIL import Image, ImageOps
-
-    with store.storage().open(original.blob.name, "rb") as handle, Image.open(handle) as image:
-        pixels = ImageOps.exif_transpose(image)
-        if thumbnail:
-            pixels.thumbnail((320, 320))
-        keeps_alpha = pixels.mode in {"RGBA", "LA", "P"}
-        clean = Image.new(pixels.mode if keeps_alpha else "RGB", pixels.size)
-        clean.paste(pixels.convert(clean.mode))
-        out = io.BytesIO()
-        if keeps_alpha:
-            clean.save(out, "PNG")
-        else:
-            clean.save(out, "JPEG", quality=85)
-        return out.getvalue()
-
-
-def _derive(actor: User | None, original: Evidence, kind: str) -> Evidence:
-    data = _reencode(original, thumbnail=kind == Kind.THUMBNAIL)
-    sha = hashlib.sha256(data).hexdigest()
-    blob = _blob(sha, len(data), io.BytesIO(data))
-    media = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
-    copy = Evidence.objects.create(
-        blob=blob,
+def _store_copy(
+    actor: User | None, original: Evidence, kind: str, copy: Stripped, made: str
+) -> Evidence:
+    """A copy of ``original`` as its own item, named by its own id (never by the original's
+    file name), with no metadata of the original; its making is on the chain of custody."""
+    blob = _blob(copy.sha256, copy.size, copy.handle)
+    item = Evidence(
         kind=kind,
         derived_from=original,
-        filename=f"{Path(original.filename).stem}-{kind}.{media.split('/')[1]}",
-        media_type=media,
-        size=len(data),
-        sha256=sha,
-        metadata={"width_of_original": original.metadata.get("width")},
-        uploaded_by=original.uploaded_by,
+        media_type=copy.media_type,
+        size=copy.size,
+        sha256=copy.sha256,
+        metadata={},
+        blob=blob,
+        uploaded_by=actor if actor is not None else original.uploaded_by,
         organisation_id=original.organisation_id,
         uploaded_at=timezone.now(),
         sharing=original.sharing,  # unused: a copy is shared as its original is
         incident=original.incident,
     )
-    _custody(actor, "derived", copy, original=original.id, original_sha256=original.sha256)
-    return copy
+    item.filename = name_for(item.id, item.media_type)
+    if copy.media_type.startswith("image/"):
+        from PIL import Image
+
+        copy.handle.seek(0)
+        with Image.open(copy.handle) as image:
+            item.metadata = {"width": image.width, "height": image.height}
+    item.save(force_insert=True)
+    _custody(
+        actor, "derived", item, original=original.id, original_sha256=original.sha256, made=made
+    )
+    return item
+
+
+def _derive(actor: User | None, original: Evidence, kind: str) -> Evidence:
+    """A thumbnail or the copy without metadata, re-encoded from the original's content."""
+    with store.storage().open(original.blob.name, "rb") as handle:
+        copy = stripped(handle, original.media_type, thumbnail=kind == Kind.THUMBNAIL)
+    with copy.handle:
+        return _store_copy(actor, original, kind, copy, made="re-encoded from the content")
+
+
+def stripped_copy(item: Evidence) -> Evidence | None:
+    """The copy without metadata of an original (what others receive), if one was made."""
+    if item.kind != Kind.ORIGINAL:
+        return None
+    return item.derived.filter(kind=Kind.PUBLIC_COPY).order_by("uploaded_at").first()
 
 
 def evidence_share(*, actor: User, item: Evidence, sharing: str) -> Evidence:
-    """The mechanism sets an item's sharing level (copies follow their original). Public
-    means a copy without metadata is made, and shown once the incident is published; the
-    original itself is never public."""
+    """The mechanism sets an item's sharing level (copies follow their original). Beyond the
+    mechanism, others only ever receive the copy without metadata: made here for photos and
+    text; of any other type nothing reaches them until a monitor makes one
+    (``evidence_copy``). Public copies are shown once the incident is published."""
     if actor.role != Role.MONITOR:
         raise Forbidden("only monitors change what is shared")
     if item.kind != Kind.ORIGINAL:
         raise ApiError("conflict", "Sharing is set on the original, not on a copy.")
     if sharing not in Sharing.values:
         raise Invalid({"sharing": ["Unknown sharing level."]})
-    if sharing == Sharing.PUBLIC and not item.media_type.startswith("image/"):
-        raise Invalid({"sharing": ["Only photos have a public copy so far."]})
     with transaction.atomic():
         item = Evidence.objects.select_for_update().get(pk=item.pk)
         before = item.sharing
         if sharing == before:
             return item
-        if sharing == Sharing.PUBLIC and not item.derived.filter(kind=Kind.PUBLIC_COPY).exists():
+        if sharing in SHARED and strippable(item.media_type) and stripped_copy(item) is None:
             _derive(actor, item, Kind.PUBLIC_COPY)
         item.sharing = sharing
         item.save(update_fields=["sharing"])
@@ -160,9 +168,14 @@ def evidence_share(*, actor: User, item: Evidence, sharing: str) -> Evidence:
     return item
 
 
-def evidence_attach(*, actor: User, ids: list[str], incident: Any) -> list[Evidence]:
-    """Called by the report and response services, in their transaction: the cited items
-    must be the citing organisation's own originals, not cited for another incident."""
+def evidence_attach(*, actor: User, ids: list[str], citing: Any) -> list[Evidence]:
+    """Called by the report and response services, in their transaction, once the citing
+    report or response is saved: the cited items must be the citing organisation's own
+    originals, not cited for another incident. ``ids`` is everything ``citing`` cites now:
+    an item it cited before and no longer does (an amendment) is marked dropped, and others
+    stop reaching it through this object. Each citation and each drop is on the ledger."""
+    incident = citing.incident
+    side = "report" if citing._meta.model_name == "report" else "response"
     found = {
         e.id: e
         for e in Evidence.objects.select_for_update().filter(
@@ -172,6 +185,8 @@ def evidence_attach(*, actor: User, ids: list[str], incident: Any) -> list[Evide
     missing = [i for i in ids if i not in found]
     if missing:
         raise Invalid({"evidence": [f"unknown evidence id: {', '.join(missing[:5])}"]})
+    now = timezone.now()
+    held = {c.evidence_id: c for c in Citation.objects.filter(**{side: citing})}
     for item in found.values():
         if item.incident_id not in (None, incident.pk):
             raise Invalid({"evidence": [f"{item.id} is cited for another incident"]})
@@ -179,11 +194,87 @@ def evidence_attach(*, actor: User, ids: list[str], incident: Any) -> list[Evide
             item.incident = incident
             item.save(update_fields=["incident"])
             item.derived.update(incident=incident)
-            _custody(actor, "cited", item, incident=incident.pk)
+        citation = held.get(item.id)
+        if citation is None:
+            Citation.objects.create(evidence=item, cited_at=now, **{side: citing})
+        elif citation.dropped_at is not None:
+            Citation.objects.filter(pk=citation.pk).update(dropped_at=None)
+        else:
+            continue
+        _custody(actor, "cited", item, incident=incident.pk, **{side: citing.pk})
+    for evidence_id, citation in held.items():
+        if evidence_id not in found and citation.dropped_at is None:
+            Citation.objects.filter(pk=citation.pk).update(dropped_at=now)
+            _custody(actor, "uncited", citation.evidence, **{side: citing.pk})
     return list(found.values())
 
 
-def evidence_handed_out(*, actor: User | None, item: Evidence, how: str) -> None:
-    """A view or a download, on the chain of custody."""
+def evidence_copy(*, actor: User, item: Evidence, received: Received | None) -> Evidence:
+    """A monitor makes the copy without metadata that others receive: re-encoded here from
+    the original (photos, text), or a file the monitor prepared — itself re-encoded when it
+    is a photo or text, kept as sent otherwise (the monitor vouches that it carries no
+    metadata). Until then an item of a type not strippable here reaches nobody outside the
+    uploading party and the mechanism. One copy per original: it is never replaced."""
+    if actor.role != Role.MONITOR:
+        raise Forbidden("only monitors make the copy others receive")
+    if item.kind != Kind.ORIGINAL:
+        raise ApiError("conflict", "A copy is made of the original, not of a copy.")
+    found: Sniffed | None = None
+    if received is None:
+        if not strippable(item.media_type):
+            raise Invalid(
+                {
+                    "file": [
+                        "This type cannot be stripped of its metadata here: send the copy "
+                        "you made without metadata."
+                    ]
+                }
+            )
+    else:
+        try:
+            found = sniff(received.path, received.size)
+        except Refused as exc:
+            raise Invalid({"file": [str(exc)]}) from exc
     with transaction.atomic():
-        _custody(actor if actor and actor.is_authenticated else None, how, item)
+        item = Evidence.objects.select_for_update().get(pk=item.pk)
+        if stripped_copy(item) is not None:
+            raise ApiError("conflict", "This item has its copy without metadata already.")
+        if received is None or found is None:
+            return _derive(actor, item, Kind.PUBLIC_COPY)
+        if strippable(found.media_type):
+            with received.path.open("rb") as source:
+                copy = stripped(source, found.media_type)
+            made = "prepared by a monitor, re-encoded from the content"
+        else:
+            copy = Stripped(
+                received.path.open("rb"), received.sha256, received.size, found.media_type
+            )
+            made = "prepared by a monitor without metadata"
+        with copy.handle:
+            return _store_copy(actor, item, Kind.PUBLIC_COPY, copy, made=made)
+
+
+def evidence_handed_out(
+    *, actor: User | None, item: Evidence, how: str, served: Evidence | None = None
+) -> None:
+    """A view or a download, on the chain of custody. ``served`` is the copy handed out in
+    the original's place (to anyone outside its party and the mechanism): the entry then
+    names that copy and its hash alone, so that the receipt its reader may fetch of their
+    own entry carries nothing of the original."""
+    who = actor if actor and actor.is_authenticated else None
+    with transaction.atomic():
+        if served is None or served.pk == item.pk:
+            _custody(who, how, item)
+            return
+        event_append(
+            actor=who,
+            kind=f"evidence.{how}",
+            object_type="evidence",
+            object_id=item.id,
+            payload={
+                "evidence": item.id,
+                "served": served.id,
+                "sha256": served.sha256,
+                "kind": served.kind,
+            },
+        )

@@ -46,17 +46,35 @@ class Sniffed:
 
     @property
     def family(self) -> str:
-        if self.media_type in IMAGES:
-            return "image"
-        if self.media_type in VIDEO:
-            return "video"
-        if self.media_type in AUDIO:
-            return "audio"
-        if self.media_type == "application/pdf":
-            return "pdf"
-        if self.media_type == "text/plain":
-            return "text"
-        return "office"
+        return family_of(self.media_type)
+
+
+def family_of(media_type: str) -> str:
+    if media_type in IMAGES:
+        return "image"
+    if media_type in VIDEO:
+        return "video"
+    if media_type in AUDIO:
+        return "audio"
+    if media_type == "application/pdf":
+        return "pdf"
+    if media_type == "text/plain":
+        return "text"
+    return "office"
+
+
+# The families whose copy without metadata is made here, from the content alone: photos
+# re-encoded from their pixels (Pillow), plain text re-encoded from its characters. The rest
+# carry metadata no installed library removes safely — PDF (document information, XMP,
+# photos embedded with their EXIF, attachments, annotations' authors), Office documents
+# (authors, revisions, embedded photos), video and audio (GPS, device, creation time in the
+# container) — so they reach nobody outside the uploading party and the mechanism until a
+# monitor makes a copy by hand (docs/evidence.md).
+STRIPPABLE = frozenset({"image", "text"})
+
+
+def strippable(media_type: str) -> bool:
+    return family_of(media_type) in STRIPPABLE
 
 
 def _guesses(path: Path) -> list[str]:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("evidence/<str:evidence_id>/download", views.download_view, name="download"),
     path("evidence/<str:evidence_id>/image", views.image, name="image"),
     path("evidence/<str:evidence_id>/sharing", views.share, name="share"),
+    path("evidence/<str:evidence_id>/copy", views.make_copy, name="copy"),
 ]

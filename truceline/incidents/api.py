@@ -76,13 +76,24 @@ class IncidentFilters(PageParams):
     to: dt.date | None = None
 
 
+def _cited_evidence(r: Response, viewer: Any) -> list[str]:
+    """The items the response cites that this viewer may see (another party never learns of
+    those kept from it)."""
+    from truceline.evidence.models import Evidence
+
+    if not r.evidence:
+        return []
+    seen = set(visible_to(viewer, Evidence).filter(pk__in=r.evidence).values_list("pk", flat=True))
+    return [i for i in r.evidence if i in seen]
+
+
 def response_out(r: Response, viewer: Any) -> dict[str, Any]:
     return {
         "id": r.id,
         "party": r.party_id,
         "text": sealed_text(viewer, r, "text", r.text),
         "counter_claims": sealed_text(viewer, r, "counter_claims", r.counter_claims),
-        "evidence": r.evidence,
+        "evidence": _cited_evidence(r, viewer),
         "submitted_at": r.submitted_at,
         "late": r.late,
     }

@@ -153,8 +153,6 @@ def response_submit(
         _require(actor, "respond", incident)
         if incident.state not in {State.UNDER_VERIFICATION, State.FINDING_DRAFTED}:
             raise IllegalTransition(state=incident.state, action="respond")
-        if evidence:
-            evidence_attach(actor=actor, ids=evidence, incident=incident)
         now = timezone.now()
         response = Response.objects.create(
             incident=incident,
@@ -166,6 +164,8 @@ def response_submit(
             submitted_at=now,
             late=bool(incident.reply_due_at and now > incident.reply_due_at),
         )
+        if evidence:  # the answering party's own uploads, visible where the answer is
+            evidence_attach(actor=actor, ids=evidence, citing=response)
         _log(
             actor,
             "incident.response-submitted",

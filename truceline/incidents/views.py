@@ -117,7 +117,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         )
         try:
             with transaction.atomic():  # the files and the report are received together
-                sharing = request.POST.get("sharing", "parties")
+                sharing = request.POST.get("sharing", "mechanism")  # unless the filer chooses
                 cited = [item.id for item in evidence_from_form(request, sharing)]
                 data = dataclasses.replace(data, evidence=cited)
                 report, event = report_submit(actor=request.user, data=data, draft=draft)  # type: ignore[arg-type]
@@ -273,7 +273,8 @@ def _open(request: HttpRequest, incident: Any) -> None:
 
 def _respond(request: HttpRequest, incident: Any) -> None:
     with transaction.atomic():  # the files and the answer are received together
-        cited = [item.id for item in evidence_from_form(request, "parties")]
+        sharing = request.POST.get("sharing", "mechanism")  # unless the party chooses
+        cited = [item.id for item in evidence_from_form(request, sharing)]
         services.response_submit(
             incident=incident,
             actor=request.user,  # type: ignore[arg-type]

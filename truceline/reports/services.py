@@ -183,7 +183,7 @@ def report_submit(
         report.incident = incident
         report.save()
         if data.evidence:  # the filer's own uploads, now tied to this incident
-            evidence_attach(actor=actor, ids=list(data.evidence), incident=incident)
+            evidence_attach(actor=actor, ids=list(data.evidence), citing=report)
         substance = _substance(values)
         event = event_append(
             actor=actor,
@@ -238,6 +238,9 @@ def report_amend(*, actor: User, report: Report, data: ReportInput) -> Report:
         report.version += 1
         locate(report, data.lat, data.lon, origin=data.origin)
         report.save()
+        # what the amended report cites: checked like a new one's, and what it no longer
+        # cites stops reaching others through it
+        evidence_attach(actor=actor, ids=list(data.evidence), citing=report)
         if incident.reports.count() == 1:
             incident.category = values["category"]
             incident.accused_party = values["accused_party"]

@@ -147,11 +147,16 @@ def test_downloads_are_attachments_and_every_handling_is_on_the_ledger(api) -> N
     api.get(f"/evidence/{item['id']}", as_="pk-liaison")
     status, trail = api.get(f"/evidence/{item['id']}/custody", as_="pk-liaison")
     assert status == 200
+    # the thumbnail's making is on the original's trail; a monitor is named to the mechanism
+    # alone, and is "Qatar's monitor" to the party
     assert [(t["what"], t["by"]) for t in trail["items"]] == [
         ("received", "pk-liaison"),
-        ("downloaded", "qa-monitor"),
+        ("derived", "pk-liaison"),
+        ("downloaded", "Qatar's monitor"),
         ("viewed", "pk-liaison"),
     ]
+    status, trail = api.get(f"/evidence/{item['id']}/custody", as_="tr-monitor")
+    assert ("downloaded", "qa-monitor") in [(t["what"], t["by"]) for t in trail["items"]]
     thumb = next(c for c in item["copies"] if c["kind"] == "thumbnail")
     status, copy = api.get(f"/evidence/{thumb['id']}", as_="pk-liaison")
     assert copy["derived_from"] == item["id"] and "gps" not in json.dumps(copy["metadata"])
@@ -190,11 +195,13 @@ def test_sharing_levels_follow_the_incident(api, people) -> None:  # type: ignor
     from truceline.evidence.services import evidence_attach
 
     with pytest.raises(Invalid):
-        evidence_attach(actor=people["pk-liaison"], ids=[item], incident=other)
+        evidence_attach(actor=people["pk-liaison"], ids=[item], citing=other.reports.get())
     # another party's id is unknown to the filer
     _s, theirs = upload(api, "af-liaison", ("x.png", files.png()))
     with pytest.raises(Invalid):
-        evidence_attach(actor=people["pk-liaison"], ids=[theirs["items"][0]["id"]], incident=other)
+        evidence_attach(
+            actor=people["pk-liaison"], ids=[theirs["items"][0]["id"]], citing=other.reports.get()
+        )
 
 
 def test_evidence_check_finds_a_file_altered_behind_the_applications_back(api) -> None:  # type: ignore[no-untyped-def]
