@@ -41,6 +41,9 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - test-only
 # inherit it from the environment.
 os.environ.setdefault("TRUCELINE_OUTBOUND_ALLOW_LOOPBACK", "1")
 settings.TRUCELINE_OUTBOUND_ALLOW_LOOPBACK = os.environ["TRUCELINE_OUTBOUND_ALLOW_LOOPBACK"] == "1"
+# Every event kind appended is in the ledger's catalogue of kinds (ledger/kinds.py), or the test
+# that appends it fails.
+settings.TRUCELINE_STRICT_EVENT_KINDS = True
 
 # The suite holds on any day: TRUCELINE_TEST_CLOCK=YYYY-MM-DD runs it with the clock moved to
 # that day (and ticking), as CI does for the mechanism's second and fifth years. Tests that

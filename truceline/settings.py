@@ -135,8 +135,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "truceline.web.context.site",
             ],
-            # every time shown carries its zone: |moment and |moment_utc in every template
-            "builtins": ["truceline.web.templatetags.moments"],
+            # every time shown carries its zone (|moment, |moment_utc) and every scenario object
+            # its name in the reader's language (|named), in every template
+            "builtins": [
+                "truceline.web.templatetags.moments",
+                "truceline.web.templatetags.words",
+            ],
         },
     }
 ]

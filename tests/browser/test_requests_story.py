@@ -28,7 +28,7 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
     page.get_by_label("People or groups named (one per line)").fill("Qari Abdul Wali\nNoor Rahman")
     page.get_by_label("Grounds").fill("Both led the attack on the Torkham post on 2 November.")
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
-    page.get_by_label("Deadline (UTC)").fill(deadline)
+    page.get_by_label("Deadline (", exact=False).fill(deadline)
     page.get_by_label("Place (e.g. the border post for a hand-over)").select_option("torkham")
     page.get_by_label("Under the commitment").select_option("action-against-armed-groups")
     page.get_by_role("button", name="Send the request").click()

@@ -24,7 +24,7 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert page.get_by_label("What happened").input_value().startswith("Militants attacked")
     page.get_by_label("Category").select_option("militant-attack")
     page.get_by_label("Accused party").select_option("afghanistan")
-    page.get_by_label("When (UTC)").fill("2025-11-02T04:30")
+    page.get_by_label("When (", exact=False).fill("2025-11-02T04:30")
     page.get_by_label("Latitude").fill("34.11")
     page.get_by_label("Longitude").fill("71.09")
     page.get_by_label("What happened").fill(

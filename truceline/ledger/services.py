@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError
-from truceline.ledger import merkle, notes
+from truceline.ledger import kinds, merkle, notes
 from truceline.ledger.keys import current_log_key, decrypt_private, log_key_create
 from truceline.ledger.leaves import EventRecord, time_text
 from truceline.ledger.models import (
@@ -205,6 +205,7 @@ def event_append(
     commit together or not at all."""
     if not _in_caller_transaction():
         raise NotInTransaction("event_append must run inside the service's transaction")
+    kinds.check(kind)  # every kind is in the catalogue (ledger/kinds.py)
     head = _locked_head()
     event = _append_locked(
         head, actor=actor, kind=kind, object_type=object_type, object_id=object_id, payload=payload

@@ -121,7 +121,7 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
     # Responses as the edition's reader may read them (seals applied), never the row's text.
     by_incident: dict[str, list[Any]] = {}
     for r in responses:
-        shown = {**response_out(r, viewer), "party_name": r.party.name}
+        shown = {**response_out(r, viewer), "party_name": r.party.shown_name}
         by_incident.setdefault(r.incident_id, []).append(shown)
     span = (end.year - start.year) * 12 + end.month - start.month + 1
     months = periods(until=end, months=min(COMPLIANCE_MONTHS, max(1, span)))

@@ -7,8 +7,11 @@ Objects dropped from a newer file are retired, not deleted, so that old records 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,12 +36,28 @@ class Scenario(models.Model):
         return self.slug
 
 
+class Named:
+    """A scenario object shown by its name in the reader's language (`names`, from the scenario
+    file), or its English name (`name`, or a commitment's `title`) where it has none."""
+
+    names: Any
+
+    @property
+    def shown_name(self) -> str:
+        lang = get_language() or ""
+        names = self.names or {}
+        for code in (lang, lang.split("-")[0], "fa" if lang == "prs" else ""):
+            if code and names.get(code):
+                return str(names[code])
+        return str(getattr(self, "name", None) or getattr(self, "title", ""))
+
+
 class OrganisationKind(models.TextChoices):
     PARTY = "party", _("Party")
     MEDIATOR = "mediator", _("Mediator")
 
 
-class Organisation(models.Model):
+class Organisation(Named, models.Model):
     """A party to the ceasefire or a mediator (which may also be a guarantor)."""
 
     slug = models.SlugField(max_length=60, primary_key=True)
@@ -62,11 +81,12 @@ class Organisation(models.Model):
         return self.kind == OrganisationKind.PARTY
 
 
-class Category(models.Model):
+class Category(Named, models.Model):
     """A violation category, mapped to ACLED's event type and sub-type for exchange."""
 
     slug = models.SlugField(max_length=60, primary_key=True)
     name = models.CharField(max_length=120)
+    names = models.JSONField(default=dict, blank=True, help_text=_("Name by language code."))
     description = models.TextField(blank=True)
     acled_event_type = models.CharField(max_length=80)
     acled_sub_event_type = models.CharField(max_length=80)
@@ -120,11 +140,12 @@ class Round(models.Model):
         return self.title
 
 
-class Commitment(models.Model):
+class Commitment(Named, models.Model):
     """A clause of the agreement, with the indicators that measure it."""
 
     slug = models.SlugField(max_length=80, primary_key=True)
     title = models.CharField(max_length=200)
+    names = models.JSONField(default=dict, blank=True, help_text=_("Title by language code."))
     text = models.TextField()
     parties = models.ManyToManyField(Organisation, related_name="commitments")
     indicators = models.JSONField(default=list, blank=True)
@@ -149,11 +170,12 @@ class Commitment(models.Model):
         return self.title
 
 
-class Sector(models.Model):
+class Sector(Named, models.Model):
     """A named stretch of the border, from one end point to the other."""
 
     slug = models.SlugField(max_length=60, primary_key=True)
     name = models.CharField(max_length=120)
+    names = models.JSONField(default=dict, blank=True, help_text=_("Name by language code."))
     description = models.TextField(blank=True)
     start_lat = models.FloatField()
     start_lon = models.FloatField()
@@ -180,11 +202,12 @@ class PlaceKind(models.TextChoices):
     REGION = "region", _("Region")
 
 
-class Place(models.Model):
+class Place(Named, models.Model):
     """A named place (crossings, posts, towns), with aliases in local scripts."""
 
     slug = models.SlugField(max_length=60, primary_key=True)
     name = models.CharField(max_length=120)
+    names = models.JSONField(default=dict, blank=True, help_text=_("Name by language code."))
     kind = models.CharField(max_length=16, choices=PlaceKind.choices)
     country = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="places"

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from truceline.core.errors import render_path
 
@@ -25,6 +32,11 @@ Lon = Annotated[float, Field(ge=-180, le=180)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# A scenario object's name in each language it is shown in, by language code (`ur`, `ps`, `prs`,
+# `ar`, `tr`, ...); a page in a language with no entry shows the English `name`.
+Names = dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")], str]
 
 
 class Alias(Strict):
@@ -68,7 +80,7 @@ class OrganisationIn(Strict):
     guarantor: bool = False
     country_code: str = Field(default="", pattern=r"^([A-Z]{2})?$")
     time_zone: str
-    names: dict[str, str] = {}
+    names: Names = {}
 
     @field_validator("time_zone")
     @classmethod
@@ -88,6 +100,7 @@ class AcledMapping(Strict):
 class CategoryIn(Strict):
     slug: Slug
     name: str = Field(min_length=1, max_length=120)
+    names: Names = {}
     description: str = ""
     acled: AcledMapping
     cues: list[str] = Field(
@@ -146,6 +159,7 @@ class Indicator(Strict):
 class CommitmentIn(Strict):
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
+    names: Names = Field(default={}, description="the title, by language code")
     text: str = Field(min_length=1)
     parties: list[Slug] = Field(min_length=1)
     indicators: list[Indicator] = []
@@ -160,6 +174,7 @@ class Point(Strict):
 class SectorIn(Strict):
     slug: Slug
     name: str = Field(min_length=1, max_length=120)
+    names: Names = {}
     description: str = ""
     start: Point
     end: Point
@@ -168,6 +183,7 @@ class SectorIn(Strict):
 class PlaceIn(Strict):
     slug: Slug
     name: str = Field(min_length=1, max_length=120)
+    names: Names = {}
     kind: Literal["crossing", "post", "town", "city", "district", "province", "region", "country"]
     country: Slug | None = None
     sector: Slug | None = None

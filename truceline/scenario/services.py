@@ -60,6 +60,7 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "acled_event_type": c.acled.event_type,
                     "acled_sub_event_type": c.acled.sub_event_type,
                     "cues": list(c.cues),
+                    "names": dict(c.names),
                     "order": i,
                 }
                 for i, c in enumerate(doc.categories)
@@ -94,6 +95,7 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "text": c.text,
                     "indicators": [i.model_dump() for i in c.indicators],
                     "introduced_by_id": c.introduced_by,
+                    "names": dict(c.names),
                     "order": i,
                     "parties": sorted(c.parties),
                 }
@@ -111,6 +113,7 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "start_lon": s.start.lon,
                     "end_lat": s.end.lat,
                     "end_lon": s.end.lon,
+                    "names": dict(s.names),
                     "order": i,
                 }
                 for i, s in enumerate(doc.sectors)
@@ -130,6 +133,7 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "lat": p.lat,
                     "lon": p.lon,
                     "aliases": [a.model_dump() for a in p.aliases],
+                    "names": dict(p.names),
                 }
                 for p in doc.places
             },

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from django.http import HttpResponse
 from django.test import Client
 
 # not pages: the API (walked from the OpenAPI document), files, the admin, signing out
@@ -51,7 +51,7 @@ class _Links(HTMLParser):
 @dataclass
 class Page:
     url: str
-    response: HttpResponse
+    response: Any  # the test client's response
     html: str
     assets: list[str]  # scripts and stylesheets the page loads
 

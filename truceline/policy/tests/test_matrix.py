@@ -290,7 +290,9 @@ def _event(people: dict[str, User], key: str | None) -> Event:
     """An event made by the system, or (``event:USER``) by that person: their receipt."""
     actor = people[key] if key else None
     with transaction.atomic():
-        return event_append(actor=actor, kind="t", object_type="t", object_id="1", payload={})
+        return event_append(
+            actor=actor, kind="token.created", object_type="t", object_id="1", payload={}
+        )
 
 
 REPORT = ReportInput(

@@ -1,0 +1,72 @@
+"""Template filters for words instead of slugs: ``{{ place|named }}`` shows a scenario object
+by its name in the reader's language. A template builtin, like the time filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def named(value: Any) -> Any:
+    """A scenario object (party, place, category, sector, commitment) by its name in the
+    reader's language; anything else with a name by that name; "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    shown = getattr(value, "shown_name", None)
+    if shown is not None:
+        return shown
+    if isinstance(value, dict):
+        return value.get("name") or value.get("title") or "—"
+    for attr in ("name", "title"):
+        found = getattr(value, attr, None)
+        if isinstance(found, str) and found:
+            return found
+    return value
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    """What a ledger entry of this kind records, in words (ledger/kinds.py)."""
+    from truceline.ledger.kinds import label
+
+    return label(kind)
+
+
+SCENARIO_MODELS = {
+    "organisation": "Organisation",
+    "category": "Category",
+    "place": "Place",
+    "sector": "Sector",
+    "commitment": "Commitment",
+}
+
+
+@register.filter
+def scenario_name(slug: Any, kind: str) -> Any:
+    """A scenario object's name in the reader's language from its slug (or a list of slugs,
+    joined by commas): ``{{ r.mediators|scenario_name:"organisation" }}``."""
+    from truceline.scenario import models
+
+    if isinstance(slug, list | tuple):
+        return ", ".join(str(scenario_name(s, kind)) for s in slug) or "—"
+    if not slug:
+        return "—"
+    model = getattr(models, SCENARIO_MODELS[kind])
+    obj = model.objects.filter(pk=slug).first()
+    return obj.shown_name if obj is not None else slug
+
+
+@register.filter
+def choice_label(value: Any, choices: str) -> Any:
+    """An enum value by its label: ``{{ row.kind|choice_label:"request-kind" }}``."""
+    from truceline.web.labels import CHOICES
+
+    if value in (None, ""):
+        return "—"
+    return CHOICES[choices].get(value, value)

@@ -1,0 +1,82 @@
+"""Words, not slugs: no page shows a scenario slug, an enum value or an event kind as text.
+
+Every page each role reaches (the crawler) is read as a person reads it — the text outside
+code, scripts and attributes. In English, a hyphenated or dotted lower-case value (an enum
+value, an event kind) or a scenario object's slug is a failure, unless it is an English word
+written that way; in right-to-left languages, any Latin-script token equal to such a value is.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+
+from truceline.accounts.testing import force_sign_in
+from truceline.core.synthetic import generate
+from truceline.ledger.kinds import KINDS
+from truceline.scenario.models import Category, Commitment, Organisation, Place, Sector
+from truceline.testing.crawl import crawl
+
+# English words that are written with a hyphen, and the product's own names
+ENGLISH = {
+    "append-only", "cross-border", "non-state", "follow-up", "hand-over", "time-based",
+    "comma-separated", "e.g", "i.e", "re-encoded", "read-only", "one-time", "up-to-date",
+    "so-called", "self-defence", "de-escalation", "well-known", "built-in", "long-term",
+    "short-term", "check-in", "sign-in", "step-by-step", "two-factor", "co-signed",
+    "cosigned", "third-party", "open-source", "left-to-right", "right-to-left",
+}  # fmt: skip
+HIDDEN = {"script", "style", "code", "pre", "title", "textarea", "kbd", "samp"}
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+|[a-z]+")
+USERNAME = re.compile(r"^[a-z]{2}-(liaison|monitor|signatory)$")
+
+
+class Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.hidden += tag in HIDDEN
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in HIDDEN
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def slugs() -> set[str]:
+    found = set(KINDS)
+    for model in (Organisation, Category, Commitment, Place, Sector):
+        found |= set(model.objects.values_list("pk", flat=True))
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "pk-liaison", "af-liaison", "qa-monitor"])
+@pytest.mark.parametrize("language", ["en", "ur", "ps", "ar"])
+def test_no_page_shows_a_slug(people, role: str, language: str) -> None:  # type: ignore[no-untyped-def]
+    generate(30, seed=3)
+    values = slugs()
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if role != "anonymous":
+        force_sign_in(client, people[role])
+    shown: dict[str, set[str]] = {}
+    pages = 0
+    for page in crawl(client, per_shape=1, max_pages=60):
+        pages += 1
+        text = Text()
+        text.feed(page.html)
+        for token in TOKEN.findall(" ".join(text.parts)):
+            if token in ENGLISH or USERNAME.match(token):
+                continue
+            slug_like = token in values or re.fullmatch(r"[a-z]+(?:[-.][a-z]+)+", token)
+            if slug_like:
+                shown.setdefault(token, set()).add(page.url)
+    assert pages > 5
+    assert shown == {}, "\n".join(f"{t}: {sorted(u)[:3]}" for t, u in sorted(shown.items()))
