@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import MEDIATOR_ROLES, PARTY_ROLES, ApiToken, Role, User
 from truceline.core.errors import Invalid
@@ -95,10 +96,10 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """Make a token for ``user``; return it and the raw secret, which is never stored."""
     if not user.is_active or not user.role:
-        raise Invalid({"username": ["this user is inactive or has no role"]})
+        raise Invalid({"username": [gettext("this user is inactive or has no role")]})
     lifetime = days if days is not None else settings.TRUCELINE_TOKEN_DAYS
     if not 1 <= lifetime <= 366:
-        raise Invalid({"days": ["between 1 and 366"]})
+        raise Invalid({"days": [gettext("between 1 and 366")]})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.core.errors import Forbidden, Invalid
@@ -51,9 +52,9 @@ def check_fresh(user: AbstractBaseUser, code: str) -> None:
     """A code typed now for this act, or Invalid on the field ``code``."""
     device = device_of(user)
     if device is None:
-        raise Invalid({"code": ["set up an authenticator first (your account page)"]})
+        raise Invalid({"code": [gettext("set up an authenticator first (your account page)")]})
     if not verify(device, code):
-        raise Invalid({"code": ["the authentication code is wrong or was already used"]})
+        raise Invalid({"code": [gettext("the authentication code is wrong or was already used")]})
 
 
 def check_signature_code(user: AbstractBaseUser, code: str, *, act: str) -> None:
@@ -76,9 +77,11 @@ def enrolment_start(user: AbstractBaseUser) -> TOTPDevice:
 def enrolment_confirm(user: AbstractBaseUser, device: TOTPDevice, code: str) -> TOTPDevice:
     """Confirm a new authenticator with a code from it; the old one stops working."""
     if device.confirmed or device.user_id != user.pk:
-        raise Invalid({"code": ["start again: this set-up is no longer pending"]})
+        raise Invalid({"code": [gettext("start again: this set-up is no longer pending")]})
     if not verify(device, code):
-        raise Invalid({"code": ["the code does not match; check the phone's clock and retry"]})
+        raise Invalid(
+            {"code": [gettext("the code does not match; check the phone's clock and retry")]}
+        )
     with transaction.atomic():
         replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk)
         had_one = replaced.exists()
@@ -100,7 +103,7 @@ def authenticator_remove(*, actor: AbstractBaseUser, device: TOTPDevice) -> None
     verified at their next request (the device they named is gone), and the owner sets up a
     new one at the next sign-in. On the ledger; the key is gone with the device."""
     if not may_remove_authenticator(actor):
-        raise Forbidden("only the secretariat removes an authenticator")
+        raise Forbidden(gettext("only the secretariat removes an authenticator"))
     with transaction.atomic():
         owner = device.user
         confirmed = TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security.base import AuthBase
@@ -116,7 +117,9 @@ class PageOrBearer(OptionalBearer):
         if second_factor_pending(user):
             raise AuthenticationError()
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise ApiError("forbidden", "A write from a signed-in page carries its CSRF token.")
+            raise ApiError(
+                "forbidden", gettext("A write from a signed-in page carries its CSRF token.")
+            )
         return user
 
 

@@ -36,6 +36,7 @@ from email.message import Message
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -158,17 +159,17 @@ def check(url: str) -> Target:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise Refused("not a valid address") from exc
+        raise Refused(gettext("not a valid address")) from exc
     if parts.scheme not in {"http", "https"}:
-        raise Refused("only http:// and https:// addresses")
+        raise Refused(gettext("only http:// and https:// addresses"))
     if not parts.hostname:
-        raise Refused("an address needs a host name")
+        raise Refused(gettext("an address needs a host name"))
     if parts.username is not None or parts.password is not None:
-        raise Refused("no user name or password in the address")
+        raise Refused(gettext("no user name or password in the address"))
     try:
         host = parts.hostname.encode("idna").decode("ascii")
     except UnicodeError as exc:
-        raise Refused("not a valid host name") from exc
+        raise Refused(gettext("not a valid host name")) from exc
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)

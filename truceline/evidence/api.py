@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
@@ -94,7 +95,7 @@ def evidence_get(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
 def evidence_custody(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
     if not can(request.user, "custody", item):
-        raise Forbidden("the trail is the mechanism's and the uploading party's")
+        raise Forbidden(gettext("the trail is the mechanism's and the uploading party's"))
     return {"items": custody(item, request.user)}
 
 
@@ -142,7 +143,7 @@ def download(request: HttpRequest, item: Evidence) -> FileResponse:
 def evidence_sharing(request: HttpRequest, evidence_id: str, payload: SharingIn) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
     if not can(request.user, "share", item):
-        raise Forbidden("only monitors change what is shared")
+        raise Forbidden(gettext("only monitors change what is shared"))
     item = services.evidence_share(actor=actor_of(request), item=item, sharing=payload.sharing)
     return evidence_out(item, request.user)
 
@@ -163,10 +164,10 @@ def evidence_make_copy(
 ) -> Status:
     item = access_evidence(request.user, evidence_id)
     if not can(request.user, "copy", item):
-        raise Forbidden("only monitors make the copy others receive")
+        raise Forbidden(gettext("only monitors make the copy others receive"))
     received = received_files(request, file or [])
     if len(received) > 1:
-        raise Invalid({"file": ["Send one file."]})
+        raise Invalid({"file": [gettext("Send one file.")]})
     copy = services.evidence_copy(
         actor=actor_of(request), item=item, received=received[0] if received else None
     )
@@ -236,7 +237,9 @@ def uploads_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
     offset_text = request.headers.get("Upload-Offset", "")
     length_text = request.headers.get("Content-Length", "")
     if not offset_text.isdigit() or not length_text.isdigit() or len(offset_text) > 18:
-        raise Invalid({"Upload-Offset": ["send Upload-Offset and Content-Length as integers"]})
+        raise Invalid(
+            {"Upload-Offset": [gettext("send Upload-Offset and Content-Length as integers")]}
+        )
     offset = chunked.upload_chunk(
         upload=upload, offset=int(offset_text), body=request, length=int(length_text)
     )

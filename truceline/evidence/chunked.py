@@ -17,6 +17,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import User
 from truceline.core.errors import ApiError, Forbidden, Invalid
@@ -41,7 +42,7 @@ def _partial(upload: ChunkedUpload) -> Path:
 
 def upload_begin(*, actor: User, filename: str, size: int, sha256: str) -> ChunkedUpload:
     if actor.role not in {"liaison", "monitor"} or actor.organisation_id is None:
-        raise Forbidden("only party liaisons and monitors upload evidence")
+        raise Forbidden(gettext("only party liaisons and monitors upload evidence"))
     errors = {}
     if not 0 < size <= settings.TRUCELINE_EVIDENCE_MAX_FILE:
         errors["size"] = [f"between 1 and {settings.TRUCELINE_EVIDENCE_MAX_FILE:,} bytes"]
@@ -63,7 +64,7 @@ def upload_chunk(*, upload: ChunkedUpload, offset: int, body: Readable, length: 
     with transaction.atomic():
         upload = ChunkedUpload.objects.select_for_update().get(pk=upload.pk)
         if upload.state != UploadState.OPEN:
-            raise ApiError("conflict", "This upload is finished.")
+            raise ApiError("conflict", gettext("This upload is finished."))
         if offset < upload.offset and offset + length <= upload.offset:
             return upload.offset  # a retry of a chunk already received
         if offset != upload.offset:
@@ -73,7 +74,7 @@ def upload_chunk(*, upload: ChunkedUpload, offset: int, body: Readable, length: 
                 extra={"offset": upload.offset},
             )
         if offset + length > upload.size:
-            raise Invalid({"Upload-Offset": ["the chunk runs past the declared size"]})
+            raise Invalid({"Upload-Offset": [gettext("the chunk runs past the declared size")]})
         path = _partial(upload)
         with path.open("r+b") as out:
             out.truncate(offset)  # whatever a broken earlier attempt left past the offset
@@ -82,7 +83,7 @@ def upload_chunk(*, upload: ChunkedUpload, offset: int, body: Readable, length: 
             while remaining:
                 block = body.read(min(remaining, 1 << 20))
                 if not block:
-                    raise ApiError("bad-request", "The chunk ended early; send it again.")
+                    raise ApiError("bad-request", gettext("The chunk ended early; send it again."))
                 out.write(block)
                 remaining -= len(block)
             out.flush()
@@ -94,7 +95,7 @@ def upload_chunk(*, upload: ChunkedUpload, offset: int, body: Readable, length: 
 
 def upload_complete(*, actor: User, upload: ChunkedUpload, sharing: str) -> Evidence:
     if upload.state != UploadState.OPEN:
-        raise ApiError("conflict", "This upload is finished.")
+        raise ApiError("conflict", gettext("This upload is finished."))
     if upload.offset != upload.size:
         raise ApiError(
             "conflict",
@@ -109,7 +110,7 @@ def upload_complete(*, actor: User, upload: ChunkedUpload, sharing: str) -> Evid
     if digest.hexdigest() != upload.sha256:
         ChunkedUpload.objects.filter(pk=upload.pk).update(state=UploadState.FAILED)
         path.unlink(missing_ok=True)
-        raise Invalid({"sha256": ["the bytes received do not match the declared SHA-256"]})
+        raise Invalid({"sha256": [gettext("the bytes received do not match the declared SHA-256")]})
     with transaction.atomic():
         (item,) = evidence_receive(
             actor=actor,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import ApiError, Forbidden, Invalid
@@ -57,11 +58,13 @@ def evidence_receive(*, actor: User, files: list[Received], sharing: str) -> lis
     """Liaisons and monitors upload; each file is sniffed and refused or kept whole. One bad
     file refuses the whole submission, and nothing of it is kept."""
     if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
-        raise Forbidden("only party liaisons and monitors upload evidence")
+        raise Forbidden(gettext("only party liaisons and monitors upload evidence"))
     if sharing not in Sharing.values or sharing == Sharing.PUBLIC:
-        raise Invalid({"sharing": ["Choose mechanism or parties; public copies come later."]})
+        raise Invalid(
+            {"sharing": [gettext("Choose mechanism or parties; public copies come later.")]}
+        )
     if not files:
-        raise Invalid({"files": ["Choose at least one file."]})
+        raise Invalid({"files": [gettext("Choose at least one file.")]})
     sniffed: list[Sniffed] = []
     for n, received in enumerate(files):
         try:
@@ -150,11 +153,11 @@ def evidence_share(*, actor: User, item: Evidence, sharing: str) -> Evidence:
     text; of any other type nothing reaches them until a monitor makes one
     (``evidence_copy``). Public copies are shown once the incident is published."""
     if actor.role != Role.MONITOR:
-        raise Forbidden("only monitors change what is shared")
+        raise Forbidden(gettext("only monitors change what is shared"))
     if item.kind != Kind.ORIGINAL:
-        raise ApiError("conflict", "Sharing is set on the original, not on a copy.")
+        raise ApiError("conflict", gettext("Sharing is set on the original, not on a copy."))
     if sharing not in Sharing.values:
-        raise Invalid({"sharing": ["Unknown sharing level."]})
+        raise Invalid({"sharing": [gettext("Unknown sharing level.")]})
     with transaction.atomic():
         item = Evidence.objects.select_for_update().get(pk=item.pk)
         before = item.sharing
@@ -216,17 +219,19 @@ def evidence_copy(*, actor: User, item: Evidence, received: Received | None) -> 
     metadata). Until then an item of a type not strippable here reaches nobody outside the
     uploading party and the mechanism. One copy per original: it is never replaced."""
     if actor.role != Role.MONITOR:
-        raise Forbidden("only monitors make the copy others receive")
+        raise Forbidden(gettext("only monitors make the copy others receive"))
     if item.kind != Kind.ORIGINAL:
-        raise ApiError("conflict", "A copy is made of the original, not of a copy.")
+        raise ApiError("conflict", gettext("A copy is made of the original, not of a copy."))
     found: Sniffed | None = None
     if received is None:
         if not strippable(item.media_type):
             raise Invalid(
                 {
                     "file": [
-                        "This type cannot be stripped of its metadata here: send the copy "
-                        "you made without metadata."
+                        gettext(
+                            "This type cannot be stripped of its metadata here: send the copy "
+                            "you made without metadata."
+                        )
                     ]
                 }
             )
@@ -238,7 +243,7 @@ def evidence_copy(*, actor: User, item: Evidence, received: Received | None) -> 
     with transaction.atomic():
         item = Evidence.objects.select_for_update().get(pk=item.pk)
         if stripped_copy(item) is not None:
-            raise ApiError("conflict", "This item has its copy without metadata already.")
+            raise ApiError("conflict", gettext("This item has its copy without metadata already."))
         if received is None or found is None:
             return _derive(actor, item, Kind.PUBLIC_COPY)
         if strippable(found.media_type):

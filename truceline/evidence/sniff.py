@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import puremagic
+from django.utils.translation import gettext
 
 IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff"}
 VIDEO = {"video/mp4", "video/quicktime"}
@@ -98,18 +99,22 @@ def _check_whole(path: Path, media: str) -> None:
     }.get(media, 0)
     if trailing > 16:
         raise Refused(
-            "This file has other data after the picture (a hidden second file); it is refused."
+            gettext(
+                "This file has other data after the picture (a hidden second file); it is refused."
+            )
         )
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             lowered = block.lower()
             if any(tag in lowered for tag in MARKUP):
-                raise Refused("This picture carries web-page code inside it; it is refused.")
+                raise Refused(
+                    gettext("This picture carries web-page code inside it; it is refused.")
+                )
 
 
 def sniff(path: Path, size: int) -> Sniffed:
     if size == 0:
-        raise Refused("The file is empty.")
+        raise Refused(gettext("The file is empty."))
     with path.open("rb") as handle:
         head = handle.read(8192)
     guesses = _guesses(path)
@@ -148,15 +153,17 @@ def _text(path: Path) -> Sniffed:
     with path.open("rb") as handle:
         sample = handle.read(4096).lower()
     if any(tag in sample for tag in (b"<html", b"<script", b"<!doctype", b"<svg", b"<?xml")):
-        raise Refused("Web pages and markup are not accepted; save the page as PDF instead.")
+        raise Refused(
+            gettext("Web pages and markup are not accepted; save the page as PDF instead.")
+        )
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             if b"\x00" in block:
-                raise Refused("This is not plain text (it holds binary data).")
+                raise Refused(gettext("This is not plain text (it holds binary data)."))
     try:
         path.read_text("utf-8")
     except UnicodeDecodeError as exc:
-        raise Refused("Plain text must be UTF-8.") from exc
+        raise Refused(gettext("Plain text must be UTF-8.")) from exc
     return Sniffed("text/plain")
 
 
@@ -171,13 +178,13 @@ def _image(path: Path) -> Sniffed:
             if media not in IMAGES:
                 raise Refused(f"Images of type {image.format} are not accepted.")
             if image.width * image.height > 200_000_000:
-                raise Refused("The image is too large to process (over 200 megapixels).")
+                raise Refused(gettext("The image is too large to process (over 200 megapixels)."))
             image.load()
             metadata = {"width": image.width, "height": image.height, **_exif(image)}
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, Refused):
             raise
-        raise Refused("The image is damaged or not what it claims to be.") from exc
+        raise Refused(gettext("The image is damaged or not what it claims to be.")) from exc
     _check_whole(path, media)
     return Sniffed(media, metadata)
 
@@ -231,7 +238,7 @@ def _boxes(handle: Any, end: int) -> Any:
         elif size == 0:
             size = end - start
         if size < header or start + size > end:
-            raise Refused("The video file is damaged (a box runs past the end).")
+            raise Refused(gettext("The video file is damaged (a box runs past the end)."))
         yield kind, start + header, start + size
         handle.seek(start + size)
 
@@ -260,7 +267,7 @@ def _mp4(path: Path, head: bytes) -> Sniffed:
                             duration = round(length / scale, 3)
                 handle.seek(stop)
     if b"moov" not in kinds:
-        raise Refused("The video file is incomplete (no movie header).")
+        raise Refused(gettext("The video file is incomplete (no movie header)."))
     return Sniffed(media, {"duration_s": duration} if duration is not None else {})
 
 
@@ -270,9 +277,9 @@ def _audio(path: Path, media: str) -> Sniffed:
     try:
         parsed = mutagen.File(str(path))
     except mutagen.MutagenError as exc:
-        raise Refused("The audio file is damaged.") from exc
+        raise Refused(gettext("The audio file is damaged.")) from exc
     if parsed is None or getattr(parsed, "info", None) is None:
-        raise Refused("The audio file could not be read.")
+        raise Refused(gettext("The audio file could not be read."))
     return Sniffed(media, {"duration_s": round(float(parsed.info.length), 3)})
 
 
@@ -284,7 +291,7 @@ def _pdf(path: Path) -> Sniffed:
         reader = PdfReader(str(path))
         pages = len(reader.pages)
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise Refused("The PDF is damaged.") from exc
+        raise Refused(gettext("The PDF is damaged.")) from exc
     return Sniffed("application/pdf", {"pages": pages})
 
 
@@ -293,18 +300,18 @@ def _office(path: Path) -> Sniffed:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             if len(entries) > ZIP_MAX_ENTRIES:
-                raise Refused("The document holds too many parts.")
+                raise Refused(gettext("The document holds too many parts."))
             total = sum(e.file_size for e in entries)
             packed = sum(e.compress_size for e in entries) or 1
             if total > ZIP_MAX_TOTAL or total / packed > ZIP_MAX_RATIO:
                 raise Refused(
-                    "The document expands to far more than its size (a compression bomb)."
+                    gettext("The document expands to far more than its size (a compression bomb).")
                 )
             names = {e.filename for e in entries}
     except zipfile.BadZipFile as exc:
-        raise Refused("The document is damaged.") from exc
+        raise Refused(gettext("The document is damaged.")) from exc
     if "[Content_Types].xml" in names:
         for part, media in OFFICE.items():
             if part in names:
                 return Sniffed(media, {"parts": len(names)})
-    raise Refused("Archives (ZIP) are not accepted; send the files inside them instead.")
+    raise Refused(gettext("Archives (ZIP) are not accepted; send the files inside them instead."))

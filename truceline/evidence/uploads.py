@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from truceline.core.errors import ApiError
 from truceline.evidence.services import Received
@@ -70,7 +71,7 @@ def received_files(request: HttpRequest, files: Sequence[UploadedFile]) -> list[
     for f in files:
         path = getattr(f, "temporary_file_path", None)
         if path is None or not hasattr(f, "sha256"):
-            raise ApiError("bad-request", "The upload could not be read.")
+            raise ApiError("bad-request", gettext("The upload could not be read."))
         out.append(Received(Path(path()), f.name or "upload", f.size or 0, f.sha256))
     return out
 

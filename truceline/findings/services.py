@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
 from truceline.accounts.models import User
@@ -105,7 +106,9 @@ def finding_draft(*, incident: Incident, actor: User, data: FindingInput) -> Fin
             status__in=[FindingStatus.DRAFT, FindingStatus.ENDORSED, FindingStatus.PUBLISHED]
         ).first()
         if current is not None and current.status != FindingStatus.DRAFT:
-            raise IllegalTransition(state=incident.state, action="revise an endorsed finding")
+            raise IllegalTransition(
+                state=incident.state, action=gettext("revise an endorsed finding")
+            )
         # After an accepted reconsideration the published finding is already superseded;
         # the new draft continues its line.
         latest = incident.findings.order_by("-revision").first()
@@ -178,27 +181,31 @@ def finding_vote(*, finding: Finding, actor: User, vote: str, reasons: str, code
     """
     reasons = reasons.strip()
     if vote not in VoteChoice.values:
-        raise Invalid({"vote": ["endorse, abstain or dissent"]})
+        raise Invalid({"vote": [gettext("endorse, abstain or dissent")]})
     if vote == VoteChoice.DISSENT and not reasons:
-        raise Invalid({"reasons": ["a dissent gives its reasons"]})
+        raise Invalid({"reasons": [gettext("a dissent gives its reasons")]})
     if not can(actor, "vote", finding):
-        raise Forbidden("only a guarantor's signatory votes")
+        raise Forbidden(gettext("only a guarantor's signatory votes"))
     if finding.status != FindingStatus.DRAFT:
         raise IllegalTransition(state=finding.incident.state, action="vote")
     twofactor.check_signature_code(actor, code, act="finding.vote")
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if not can(actor, "vote", finding):
-            raise Forbidden("only a guarantor's signatory votes")
+            raise Forbidden(gettext("only a guarantor's signatory votes"))
         if finding.status != FindingStatus.DRAFT:
             raise IllegalTransition(state=finding.incident.state, action="vote")
         org = actor.organisation_id
         assert org is not None
         if finding.votes.filter(organisation_id=org).exists():
-            raise ApiError("conflict", "your organisation has already voted on this finding")
+            raise ApiError(
+                "conflict", gettext("your organisation has already voted on this finding")
+            )
         key = keys.current_key(org)
         if key is None:
-            raise ApiError("conflict", "your organisation has no signing key; ask the secretariat")
+            raise ApiError(
+                "conflict", gettext("your organisation has no signing key; ask the secretariat")
+            )
         statement = vote_statement(finding, vote, reasons, org, key.key_id)
         cast = Vote.objects.create(
             finding=finding,
@@ -258,7 +265,7 @@ def finding_acknowledge(*, finding: Finding, actor: User) -> Acknowledgement:
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if not can(actor, "acknowledge", finding):
-            raise Forbidden("only a liaison of a party concerned acknowledges")
+            raise Forbidden(gettext("only a liaison of a party concerned acknowledges"))
         if finding.status != FindingStatus.ENDORSED:
             raise IllegalTransition(state=finding.incident.state, action="acknowledge")
         existing = finding.acknowledgements.filter(party_id=actor.organisation_id).first()
@@ -295,7 +302,7 @@ def finding_publish(*, finding: Finding, actor: User) -> Finding:
         if not embargo_over(finding):
             raise ApiError(
                 "conflict",
-                "the embargo runs until the parties concerned acknowledge or it expires",
+                gettext("the embargo runs until the parties concerned acknowledge or it expires"),
                 extra={
                     "embargo_until": finding.embargo_until.isoformat()
                     if finding.embargo_until
@@ -333,26 +340,26 @@ def _requesting_parties(incident: Incident) -> tuple[str, Finding | None, set[st
     if incident.state == State.PUBLISHED:
         finding = incident.findings.get(status=FindingStatus.PUBLISHED)
         return "finding", finding, parties_concerned(finding)
-    raise IllegalTransition(state=incident.state, action="request reconsideration")
+    raise IllegalTransition(state=incident.state, action=gettext("request reconsideration"))
 
 
 def reconsideration_request(*, incident: Incident, actor: User, reasons: str) -> Reconsideration:
     """A party asks the monitors to reconsider an inadmissibility ruling or a published
     finding, with reasons; one pending request per party at a time."""
     if not reasons.strip():
-        raise Invalid({"reasons": ["say why the decision should be reconsidered"]})
+        raise Invalid({"reasons": [gettext("say why the decision should be reconsidered")]})
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if not can(actor, "reconsider", incident):
             raise Forbidden()
         subject, finding, parties = _requesting_parties(incident)
         if actor.organisation_id not in parties:
-            raise Forbidden("only a party concerned may ask for reconsideration")
+            raise Forbidden(gettext("only a party concerned may ask for reconsideration"))
         pending = incident.reconsiderations.filter(
             party_id=actor.organisation_id, decision=Decision.PENDING
         )
         if pending.exists():
-            raise ApiError("conflict", "your party already has a request pending on this")
+            raise ApiError("conflict", gettext("your party already has a request pending on this"))
         request = Reconsideration.objects.create(
             incident=incident,
             party_id=actor.organisation_id,  # type: ignore[misc]  # a liaison has one
@@ -385,7 +392,7 @@ def reconsideration_decide(
     """A monitor accepts (the ruling is reversed, or verification reopens and the published
     finding is marked superseded, kept and still public) or refuses with reasons."""
     if not reasons.strip():
-        raise Invalid({"reasons": ["give the reasons for the decision"]})
+        raise Invalid({"reasons": [gettext("give the reasons for the decision")]})
     with transaction.atomic():
         request = Reconsideration.objects.select_for_update().get(pk=request.pk)
         if not can(actor, "decide", request):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -181,7 +182,7 @@ def requests_answer(request: HttpRequest, request_id: str, payload: AnswerIn) ->
 def requests_verify(request: HttpRequest, request_id: str, payload: VerificationIn) -> Status:
     found = access_request(request.user, request_id)
     if not can(request.user, "verify", found):
-        raise Forbidden("only monitors record what they verified")
+        raise Forbidden(gettext("only monitors record what they verified"))
     services.request_verify(
         actor=actor_of(request),
         request=found,
@@ -436,7 +437,7 @@ def compliance_confirm(
         .first()
     )
     if found is None:
-        raise ApiError("conflict", "No status has been proposed for this cell.")
+        raise ApiError("conflict", gettext("No status has been proposed for this cell."))
     compliance.assessment_confirm(actor=actor_of(request), assessment=found, code=payload.code)
     return _cell(request, commitment, party, period)
 

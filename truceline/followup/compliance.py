@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
 from truceline.accounts.models import Role, User
@@ -295,7 +296,7 @@ def assessment_propose(
     *, actor: User, commitment: str, party: str, period: str, status: str, reasons: str
 ) -> Assessment:
     if actor.role != Role.MONITOR:
-        raise Forbidden("monitors propose a compliance status")
+        raise Forbidden(gettext("monitors propose a compliance status"))
     month_bounds(period)
     errors = {}
     if status not in Compliance.values:
@@ -316,7 +317,9 @@ def assessment_propose(
             .first()
         )
         if current is not None and current.confirmed_at is not None:
-            raise ApiError("conflict", "This status is confirmed by the guarantors already.")
+            raise ApiError(
+                "conflict", gettext("This status is confirmed by the guarantors already.")
+            )
         if current is None:
             current = Assessment(commitment_id=commitment, party_id=party, period=period)
         current.status = status
@@ -332,14 +335,14 @@ def assessment_confirm(*, actor: User, assessment: Assessment, code: str) -> Ass
     """A guarantor confirms the monitors' status: an act in its name, so with a fresh code
     from the signatory's authenticator."""
     if actor.role != Role.SIGNATORY:
-        raise Forbidden("a guarantor's signatory confirms a compliance status")
+        raise Forbidden(gettext("a guarantor's signatory confirms a compliance status"))
     if assessment.confirmed_at is not None:
-        raise ApiError("conflict", "Confirmed already.")
+        raise ApiError("conflict", gettext("Confirmed already."))
     twofactor.check_signature_code(actor, code, act="assessment.confirm")
     with transaction.atomic():
         current = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if current.confirmed_at is not None:
-            raise ApiError("conflict", "Confirmed already.")
+            raise ApiError("conflict", gettext("Confirmed already."))
         current.confirmed_by = actor
         current.confirmed_at = timezone.now()
         current.save(update_fields=["confirmed_by", "confirmed_at"])

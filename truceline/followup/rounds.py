@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
 from truceline.accounts.models import MEDIATOR_ROLES, Role, User
@@ -154,7 +155,7 @@ def round_problems(data: RoundInput) -> dict[str, list[str]]:
 
 def round_record(*, actor: User, data: RoundInput) -> Round:
     if actor.role not in MEDIATOR_ROLES:
-        raise Forbidden("the mediators record a round of talks")
+        raise Forbidden(gettext("the mediators record a round of talks"))
     errors = round_problems(data)
     if errors:
         raise Invalid(errors)
@@ -208,17 +209,17 @@ def round_announce(*, actor: User, talks: Round, code: str) -> Round:
     """Make the round public and apply its decisions to the clauses, all or nothing: an act
     in the guarantor's name, so with a fresh code from the signatory's authenticator."""
     if actor.role != Role.SIGNATORY:
-        raise Forbidden("a guarantor's signatory announces a round's decisions")
+        raise Forbidden(gettext("a guarantor's signatory announces a round's decisions"))
     if talks.announced_at is not None:
-        raise ApiError("conflict", "This round is announced already.")
+        raise ApiError("conflict", gettext("This round is announced already."))
     twofactor.check_signature_code(actor, code, act="round.announce")
     with transaction.atomic():
         current = Round.objects.select_for_update().get(pk=talks.pk)
         if current.announced_at is not None:
-            raise ApiError("conflict", "This round is announced already.")
+            raise ApiError("conflict", gettext("This round is announced already."))
         problems = _decision_problems(current.decisions)
         if problems:
-            raise Invalid(problems, "The agreement changed since the round was recorded.")
+            raise Invalid(problems, gettext("The agreement changed since the round was recorded."))
         for d in current.decisions:
             if d["kind"] in CHANGES_CLAUSE:
                 _apply(actor, current, d)

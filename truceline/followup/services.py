@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
 from truceline.accounts.models import Role, User
@@ -59,7 +60,7 @@ def _event(actor: User, step: str, request: PartyRequest, **payload: object) -> 
 
 def request_make(*, actor: User, data: RequestInput) -> PartyRequest:
     if actor.role != Role.LIAISON or actor.organisation_id is None:
-        raise Forbidden("only a party's liaison makes a request to the other party")
+        raise Forbidden(gettext("only a party's liaison makes a request to the other party"))
     errors: dict[str, list[str]] = {}
     to = Organisation.objects.filter(
         pk=data.to_party, kind=OrganisationKind.PARTY, retired=False
@@ -123,15 +124,15 @@ def request_answer(
     *, actor: User, request: PartyRequest, answer: str, reasons: str
 ) -> PartyRequest:
     if actor.role != Role.LIAISON or actor.organisation_id != request.to_party_id:
-        raise Forbidden("only the liaison of the party asked answers")
+        raise Forbidden(gettext("only the liaison of the party asked answers"))
     if answer not in Answer.values:
         raise Invalid({"answer": [f"one of {', '.join(Answer.values)}"]})
     if answer != Answer.ACCEPTED and not reasons.strip():
-        raise Invalid({"reasons": ["say why, when refusing or doing it in part"]})
+        raise Invalid({"reasons": [gettext("say why, when refusing or doing it in part")]})
     with transaction.atomic():
         request = PartyRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != RequestState.OPEN:
-            raise ApiError("conflict", "This request has been answered already.")
+            raise ApiError("conflict", gettext("This request has been answered already."))
         now = timezone.now()
         request.answer = answer
         request.answer_reasons = reasons.strip()
@@ -156,7 +157,7 @@ def request_verify(
 ) -> Verification:
     """A monitor records what was seen to happen (e.g. a hand-over at a border post)."""
     if actor.role != Role.MONITOR:
-        raise Forbidden("only monitors record what they verified")
+        raise Forbidden(gettext("only monitors record what they verified"))
     errors: dict[str, list[str]] = {}
     where = None
     if place:
@@ -173,7 +174,7 @@ def request_verify(
     with transaction.atomic():
         request = PartyRequest.objects.select_for_update().get(pk=request.pk)
         if hasattr(request, "verification"):
-            raise ApiError("conflict", "What happened has been recorded already.")
+            raise ApiError("conflict", gettext("What happened has been recorded already."))
         verification = Verification.objects.create(
             request=request,
             happened=happened,
@@ -238,10 +239,10 @@ def measure_decide(
     from truceline.findings.models import FindingStatus
 
     if actor.role != Role.SIGNATORY or actor.organisation_id is None:
-        raise Forbidden("only a guarantor's signatory decides a measure")
+        raise Forbidden(gettext("only a guarantor's signatory decides a measure"))
     errors: dict[str, list[str]] = {}
     if finding.status != FindingStatus.PUBLISHED:
-        raise ApiError("conflict", "Measures follow a published finding.")
+        raise ApiError("conflict", gettext("Measures follow a published finding."))
     if kind not in MeasureKind.values:
         errors["kind"] = [f"one of {', '.join(MeasureKind.values)}"]
     if not text.strip():
@@ -255,7 +256,9 @@ def measure_decide(
     org = actor.organisation_id
     key = keys.current_key(org)
     if key is None:
-        raise ApiError("conflict", "your organisation has no signing key; ask the secretariat")
+        raise ApiError(
+            "conflict", gettext("your organisation has no signing key; ask the secretariat")
+        )
     twofactor.check_signature_code(actor, code, act="measure.decide")
     statement = measure_statement(finding, party, kind, text.strip(), due, org, key.key_id)
     with transaction.atomic():
@@ -292,7 +295,7 @@ def measure_decide(
 
 def measure_announce(*, actor: User, measure: Measure) -> Measure:
     if actor.role != Role.MONITOR:
-        raise Forbidden("only monitors announce a measure")
+        raise Forbidden(gettext("only monitors announce a measure"))
     with transaction.atomic():
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
         if measure.announced_at is not None:
@@ -311,13 +314,13 @@ def measure_announce(*, actor: User, measure: Measure) -> Measure:
 
 def measure_done(*, actor: User, measure: Measure, note: str) -> Measure:
     if actor.role != Role.MONITOR:
-        raise Forbidden("only monitors record that a measure was carried out")
+        raise Forbidden(gettext("only monitors record that a measure was carried out"))
     if not note.strip():
-        raise Invalid({"note": ["say what was seen done"]})
+        raise Invalid({"note": [gettext("say what was seen done")]})
     with transaction.atomic():
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
         if measure.done_at is not None:
-            raise ApiError("conflict", "This measure is recorded as done already.")
+            raise ApiError("conflict", gettext("This measure is recorded as done already."))
         measure.done_at = timezone.now()
         measure.done_note = note.strip()
         measure.save(update_fields=["done_at", "done_note"])

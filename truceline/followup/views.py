@@ -283,7 +283,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
                 raise ApiError("forbidden", _("You may not do that."))
         except ValueError:
             error = ApiError(
-                "invalid", _("Give the date as YYYY-MM-DD."), fields={"on": ["a date"]}
+                "invalid", _("Give the date as YYYY-MM-DD."), fields={"on": [_("a date")]}
             )
         except ApiError as exc:
             error = exc

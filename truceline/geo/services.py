@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Forbidden, Invalid
@@ -89,7 +90,7 @@ def crossing_status_record(
     note: str = "",
 ) -> CrossingChange:
     if actor.role != Role.MONITOR:
-        raise Forbidden("monitors record crossing status")
+        raise Forbidden(gettext("monitors record crossing status"))
     errors: dict[str, list[str]] = {}
     if crossing.kind != PlaceKind.CROSSING or crossing.retired:
         errors["crossing"] = ["not a crossing"]

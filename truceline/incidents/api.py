@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -203,7 +204,7 @@ def incidents_assign(request: HttpRequest, incident_id: str, payload: AssignIn) 
     incident = access_incident(request.user, incident_id)
     assignee = User.objects.filter(username=payload.assignee).first()
     if assignee is None:
-        raise Invalid({"assignee": ["no such monitor"]})
+        raise Invalid({"assignee": [gettext("no such monitor")]})
     incident = services.incident_assign(
         incident=incident, actor=actor_of(request), assignee=assignee
     )

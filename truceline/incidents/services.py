@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Forbidden, IllegalTransition, Invalid
@@ -55,7 +56,7 @@ def _log(actor: User | None, kind: str, incident: Incident, **payload: object) -
 def incident_triage(*, incident: Incident, actor: User, admissible: bool, reason: str) -> Incident:
     """A monitor rules the incident admissible or not (an inadmissible one needs a reason)."""
     if not admissible and not reason.strip():
-        raise Invalid({"reason": ["say why the incident is inadmissible"]})
+        raise Invalid({"reason": [gettext("say why the incident is inadmissible")]})
     with transaction.atomic():
         incident = _locked(incident)
         _require(actor, "triage", incident)
@@ -72,7 +73,7 @@ def incident_triage(*, incident: Incident, actor: User, admissible: bool, reason
 def incident_assign(*, incident: Incident, actor: User, assignee: User) -> Incident:
     """A monitor assigns the incident to a named monitor (re-assigning is allowed)."""
     if assignee.role != Role.MONITOR or not assignee.is_active:
-        raise Invalid({"assignee": ["only an active monitor can be assigned"]})
+        raise Invalid({"assignee": [gettext("only an active monitor can be assigned")]})
     with transaction.atomic():
         incident = _locked(incident)
         _require(actor, "assign", incident)
@@ -89,7 +90,7 @@ def incident_assign(*, incident: Incident, actor: User, assignee: User) -> Incid
 def incident_merge(*, incident: Incident, actor: User, into: Incident) -> Incident:
     """Fold a duplicate into another incident: its reports move; it stays, marked merged."""
     if incident.pk == into.pk:
-        raise Invalid({"into": ["an incident cannot be merged into itself"]})
+        raise Invalid({"into": [gettext("an incident cannot be merged into itself")]})
     with transaction.atomic():
         # Lock both in a fixed order so two opposite merges cannot deadlock.
         locked = {
@@ -101,7 +102,7 @@ def incident_merge(*, incident: Incident, actor: User, into: Incident) -> Incide
         incident, into = locked[incident.pk], locked[into.pk]
         _require(actor, "merge", incident)
         if into.state not in {State.RECEIVED, State.TRIAGED, State.UNDER_VERIFICATION}:
-            raise IllegalTransition(state=into.state, action="merge into")
+            raise IllegalTransition(state=into.state, action=gettext("merge into"))
         incident.state = _step(incident, "merge")
         incident.merged_into = into
         incident.filers = ""  # its reports move: it holds none
@@ -145,9 +146,9 @@ def response_submit(
 ) -> Response:
     """The accused party answers; after the reply window the answer is kept, marked late."""
     if not text.strip():
-        raise Invalid({"text": ["the answer cannot be empty"]})
+        raise Invalid({"text": [gettext("the answer cannot be empty")]})
     if len(set(evidence)) != len(evidence):
-        raise Invalid({"evidence": ["an item is cited twice"]})
+        raise Invalid({"evidence": [gettext("an item is cited twice")]})
     with transaction.atomic():
         incident = _locked(incident)
         _require(actor, "respond", incident)
@@ -205,16 +206,16 @@ def question_ask(*, incident: Incident, actor: User, party: str, text: str) -> Q
     """A monitor asks a party concerned for information; the question goes on the timeline,
     seen by that party and the mechanism only."""
     if not text.strip():
-        raise Invalid({"text": ["write the question"]})
+        raise Invalid({"text": [gettext("write the question")]})
     if not Organisation.objects.filter(pk=party, kind=OrganisationKind.PARTY).exists():
-        raise Invalid({"party": ["unknown party"]})
+        raise Invalid({"party": [gettext("unknown party")]})
     with transaction.atomic():
         incident = _locked(incident)
         _require(actor, "ask", incident)
         if incident.state not in WORKING_STATES:
             raise IllegalTransition(state=incident.state, action="ask")
         if party not in parties_askable(incident):
-            raise Invalid({"party": ["this party cannot be asked about this incident"]})
+            raise Invalid({"party": [gettext("this party cannot be asked about this incident")]})
         question = Question.objects.create(
             incident=incident,
             party_id=party,
@@ -236,7 +237,7 @@ def question_ask(*, incident: Incident, actor: User, party: str, text: str) -> Q
 def question_answer(*, question: Question, actor: User, text: str) -> Question:
     """A liaison of the party asked answers, once; the answer goes on the timeline."""
     if not text.strip():
-        raise Invalid({"answer": ["write the answer"]})
+        raise Invalid({"answer": [gettext("write the answer")]})
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         _require(actor, "answer", question)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -55,7 +56,7 @@ class ReceiptCheckIn(Schema):
 def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
     checkpoint = selectors.latest_checkpoint()
     if checkpoint is None:
-        raise ApiError("not-found", "No checkpoint yet: the ledger is empty.")
+        raise ApiError("not-found", gettext("No checkpoint yet: the ledger is empty."))
     return HttpResponse(
         selectors.checkpoint_text(checkpoint), content_type="text/plain; charset=utf-8"
     )

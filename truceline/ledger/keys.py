@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import (
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.core.errors import ApiError, Invalid
 from truceline.ledger import notes
@@ -46,7 +47,7 @@ def encrypt_private(private: Ed25519PrivateKey, passphrase: bytes | None = None)
 def decrypt_private(pem: bytes, passphrase: bytes | None = None) -> Ed25519PrivateKey:
     key = load_pem_private_key(pem, password=passphrase or _passphrase())
     if not isinstance(key, Ed25519PrivateKey):
-        raise ApiError("invalid", "Not an Ed25519 private key.")
+        raise ApiError("invalid", gettext("Not an Ed25519 private key."))
     return key
 
 
@@ -76,7 +77,7 @@ def _record(
     alg = notes.ALG_ED25519 if purpose == KeyPurpose.LOG else notes.ALG_COSIGNATURE_V1
     kid = notes.key_id(notes.check_name(name), public, alg).hex()
     if LedgerKey.objects.filter(key_id=kid).exists():
-        raise ApiError("conflict", "That key is already registered.")
+        raise ApiError("conflict", gettext("That key is already registered."))
     key = LedgerKey.objects.create(
         key_id=kid,
         name=name,
@@ -127,7 +128,7 @@ def witness_register(
 ) -> LedgerKey:
     """Register a witness's public key; its private half stays with the witness."""
     if len(public) != 32:
-        raise Invalid({"public_key": ["An Ed25519 public key is 32 bytes."]})
+        raise Invalid({"public_key": [gettext("An Ed25519 public key is 32 bytes.")]})
     with transaction.atomic():
         return _record(
             name=name,
@@ -144,7 +145,7 @@ def key_retire(key: LedgerKey, *, actor: object = None) -> None:
 
     with transaction.atomic():
         if key.retired_at is not None:
-            raise ApiError("conflict", "That key is already retired.")
+            raise ApiError("conflict", gettext("That key is already retired."))
         key.retired_at = timezone.now()
         key.save(update_fields=["retired_at"])
         event_append(

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.core.errors import ApiError
 from truceline.ledger import merkle
@@ -49,20 +50,24 @@ def root_at(tree_size: int) -> bytes:
 
 def _check_size(tree_size: int) -> None:
     if not 0 < tree_size <= size():
-        raise ApiError("invalid", "The tree has no such size.", fields={"size": ["out of range"]})
+        raise ApiError(
+            "invalid",
+            gettext("The tree has no such size."),
+            fields={"size": [gettext("out of range")]},
+        )
 
 
 def inclusion_proof(index: int, tree_size: int) -> list[bytes]:
     _check_size(tree_size)
     if not 0 <= index < tree_size:
-        raise ApiError("invalid", "No leaf at that index in a tree of that size.")
+        raise ApiError("invalid", gettext("No leaf at that index in a tree of that size."))
     return _resolve(merkle.inclusion_ranges(index, tree_size))
 
 
 def consistency_proof(first: int, second: int) -> list[bytes]:
     _check_size(second)
     if not 0 < first <= second:
-        raise ApiError("invalid", "Consistency needs 0 < first <= second.")
+        raise ApiError("invalid", gettext("Consistency needs 0 < first <= second."))
     return _resolve(merkle.consistency_ranges(first, second))
 
 
@@ -70,7 +75,7 @@ def entries(start: int, end: int) -> list[tuple[int, bytes]]:
     """Leaves [start, end), at most a page of them (RFC 9162 lets a log answer fewer)."""
     end = min(end, start + ENTRIES_PAGE, size())
     if not 0 <= start < end:
-        raise ApiError("invalid", "Need 0 <= start < end <= the tree size.")
+        raise ApiError("invalid", gettext("Need 0 <= start < end <= the tree size."))
     rows = Entry.objects.filter(index__gte=start, index__lt=end).order_by("index")
     return [(e.index, bytes(e.leaf)) for e in rows]
 

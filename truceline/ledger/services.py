@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError
@@ -314,7 +315,7 @@ def cosignature_submit(note_text: str) -> list[Cosignature]:
     except notes.NoteError as exc:
         raise ApiError("invalid", f"Not a signed checkpoint: {exc}.") from exc
     if cp.origin != settings.TRUCELINE_LEDGER_ORIGIN:
-        raise ApiError("invalid", "That checkpoint is for another log (origin line).")
+        raise ApiError("invalid", gettext("That checkpoint is for another log (origin line)."))
     witnesses = []
     for key in LedgerKey.objects.filter(purpose=KeyPurpose.WITNESS, retired_at__isnull=True):
         sig = notes.find_signature(sigs, key.name, bytes(key.public_key), notes.ALG_COSIGNATURE_V1)
@@ -324,7 +325,7 @@ def cosignature_submit(note_text: str) -> list[Cosignature]:
                 raise ApiError("invalid", f"The cosignature of {key.name} does not verify.")
             witnesses.append((key, sig, stamp))
     if not witnesses:
-        raise ApiError("invalid", "No cosignature by a registered witness key.")
+        raise ApiError("invalid", gettext("No cosignature by a registered witness key."))
     ours = Checkpoint.objects.filter(size=cp.size).first()
     if ours is None or bytes(ours.root) != cp.root:
         log_signed = any(
@@ -333,7 +334,9 @@ def cosignature_submit(note_text: str) -> list[Cosignature]:
             for k in LedgerKey.objects.filter(purpose=KeyPurpose.LOG)
         )
         if not log_signed:
-            raise ApiError("invalid", "The log's signature on that checkpoint is missing or bad.")
+            raise ApiError(
+                "invalid", gettext("The log's signature on that checkpoint is missing or bad.")
+            )
         detail = f"The log's key signed a tree of size {cp.size} that is not this log's " + (
             "(the log never reached that size)." if ours is None else "(different root)."
         )

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import User
 from truceline.core import outbound
@@ -242,17 +243,17 @@ def webhook_create(*, actor: User, url: str) -> tuple[Webhook, str]:
     try:
         parts = urlsplit(url.strip())
     except ValueError as exc:
-        raise Invalid({"url": ["an http:// or https:// address"]}) from exc
+        raise Invalid({"url": [gettext("an http:// or https:// address")]}) from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise Invalid({"url": ["an http:// or https:// address"]})
+        raise Invalid({"url": [gettext("an http:// or https:// address")]})
     if parts.scheme == "http" and settings.HTTPS:
-        raise Invalid({"url": ["an https:// address"]})
+        raise Invalid({"url": [gettext("an https:// address")]})
     try:  # checked again at each delivery: names change
         outbound.check(url)
     except outbound.Refused as exc:
         raise Invalid({"url": [str(exc)]}) from exc
     if Webhook.objects.filter(user=actor, revoked_at__isnull=True).count() >= 5:
-        raise ApiError("conflict", "At most 5 webhooks per person; revoke one first.")
+        raise ApiError("conflict", gettext("At most 5 webhooks per person; revoke one first."))
     secret = secrets.token_hex(32)
     with transaction.atomic():
         hook = Webhook.objects.create(
@@ -272,7 +273,7 @@ def webhook_revoke(*, actor: User, hook: Webhook) -> Webhook:
     with transaction.atomic():
         current = Webhook.objects.select_for_update().get(pk=hook.pk)
         if current.revoked_at is not None:
-            raise ApiError("conflict", "Revoked already.")
+            raise ApiError("conflict", gettext("Revoked already."))
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
         event_append(

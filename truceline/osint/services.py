@@ -17,6 +17,7 @@ import numpy
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import Role, User
 from truceline.core.errors import Forbidden, Invalid
@@ -149,7 +150,7 @@ def ingest(
     one transaction and one ledger entry (``osint.ingested``, naming the articles' text keys'
     digest); a duplicate by address or near-identical text adds nothing."""
     if actor is not None and actor.role not in {Role.MONITOR, Role.ADMIN}:
-        raise Forbidden("only monitors ingest articles")
+        raise Forbidden(gettext("only monitors ingest articles"))
     lex = lexicon or Lexicon.current()
     result = IngestResult([], 0, [])
     for chunk in _chunks(items, batch):
@@ -333,7 +334,7 @@ def _match_incident(category: str, day: dt.date, place: Place) -> Incident | Non
 
 def _require_monitor(actor: User) -> None:
     if actor.role != Role.MONITOR or actor.organisation_id is None:
-        raise Forbidden("only monitors decide on candidates")
+        raise Forbidden(gettext("only monitors decide on candidates"))
 
 
 def _open(candidate: Candidate) -> Candidate:
@@ -382,7 +383,7 @@ def candidate_accept(
     place = candidate.place
     accused = accused_party or _accused(lex, candidate)
     if accused is None:
-        raise Invalid({"accused_party": ["say which party the report is about"]})
+        raise Invalid({"accused_party": [gettext("say which party the report is about")]})
     article = candidate.article
     with transaction.atomic():
         locked = _open(candidate)
@@ -453,7 +454,9 @@ def candidate_merge(*, actor: User, candidate: Candidate, incident: Incident) ->
 def candidate_dismiss(*, actor: User, candidate: Candidate, reason: str) -> Candidate:
     _require_monitor(actor)
     if not reason.strip():
-        raise Invalid({"reason": ["say why (not an incident, background, duplicate, ...)"]})
+        raise Invalid(
+            {"reason": [gettext("say why (not an incident, background, duplicate, ...)")]}
+        )
     with transaction.atomic():
         locked = _open(candidate)
         kept = reason.strip()[:1000]

@@ -7,6 +7,7 @@ import hashlib
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import User
 from truceline.core.errors import Forbidden, Invalid
@@ -35,7 +36,7 @@ def seal_create(
 ) -> Seal:
     """Seal ``passage`` of ``target.field`` (the whole field when the passage is empty)."""
     if not can(actor, "seal", target):
-        raise Forbidden("only the mechanism's monitors seal")
+        raise Forbidden(gettext("only the mechanism's monitors seal"))
     object_type = _object_type(target)
     errors: dict[str, list[str]] = {}
     if field not in SEALABLE.get(object_type, ()):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import Role, User
 from truceline.core.canonical import jsonable
@@ -156,7 +157,7 @@ def report_submit(
     new incident in the received state. Returns the report and its ledger event. The draft it was
     written in, if any, is marked submitted in the same transaction."""
     if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
-        raise Forbidden("only party liaisons and monitors file reports")
+        raise Forbidden(gettext("only party liaisons and monitors file reports"))
     values = _resolve(actor, data)
     now = timezone.now()
     with transaction.atomic():
@@ -221,7 +222,7 @@ def _summarise(incident: Incident, report: Report) -> None:
 def _require_filer(actor: User, report: Report) -> None:
     same_org = report.filing_org_id == actor.organisation_id
     if not (same_org and (actor.role == Role.LIAISON or report.filed_by_id == actor.pk)):
-        raise Forbidden("only the filer may change this report")
+        raise Forbidden(gettext("only the filer may change this report"))
 
 
 def report_amend(*, actor: User, report: Report, data: ReportInput) -> Report:
@@ -295,7 +296,7 @@ def _open_draft(actor: User, draft: ReportDraft) -> ReportDraft:
     if draft.owner_id != actor.pk:
         raise Forbidden()
     if draft.state != DraftState.OPEN:
-        raise IllegalTransition(state=draft.state, action="change the draft")
+        raise IllegalTransition(state=draft.state, action=gettext("change the draft"))
     return draft
 
 
@@ -310,11 +311,11 @@ def draft_save(
     submitted). Saving over a newer revision than the one the author started from is a 409,
     so that a phone and a laptop do not silently overwrite each other."""
     if actor.role not in {Role.LIAISON, Role.MONITOR}:
-        raise Forbidden("only party liaisons and monitors file reports")
+        raise Forbidden(gettext("only party liaisons and monitors file reports"))
     try:
         size = len(json.dumps(data, allow_nan=False).encode())
     except ValueError as exc:
-        raise Invalid({"data": ["not plain JSON (NaN or Infinity)"]}) from exc
+        raise Invalid({"data": [gettext("not plain JSON (NaN or Infinity)")]}) from exc
     if size > DRAFT_MAX_BYTES:
         raise Invalid({"data": [f"a draft holds at most {DRAFT_MAX_BYTES // 1024} KB"]})
     now = timezone.now()
@@ -327,7 +328,7 @@ def draft_save(
         if revision is not None and revision != draft.revision:
             raise ApiError(
                 "conflict",
-                "this draft was saved elsewhere since; reload it before saving",
+                gettext("this draft was saved elsewhere since; reload it before saving"),
                 extra={"revision": draft.revision},
             )
         draft.data = data

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from truceline.accounts.models import ApiToken, Role, User
 from truceline.accounts.services import request_bearer_user
@@ -124,7 +125,7 @@ def emergency_revoke(
     if not reason.strip():
         from truceline.core.errors import Invalid
 
-        raise Invalid({"reason": ["say why (it goes on the record)"]})
+        raise Invalid({"reason": [gettext("say why (it goes on the record)")]})
     now = timezone.now()
     counts = {"users": 0, "tokens": 0}
     with transaction.atomic():
