@@ -108,13 +108,16 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"/incidents/{incident}/")
     page.get_by_text("Draft a finding").click()
     page.get_by_label("Determination").select_option("likely-violation")
+    page.get_by_label("Confidence").select_option("high")
     page.get_by_label("Attribution", exact=True).select_option("omission")
     page.get_by_label("Territory", exact=True).select_option("afghanistan")
+    page.get_by_label("Intent").select_option("deliberate")
     page.get_by_label("Summary").fill("A group operating from Afghan territory attacked the post.")
     page.get_by_role("button", name="Save finding").click()
 
     sign_in(page, "qa-signatory")
     page.goto(f"/incidents/{incident}/")
+    page.get_by_label("Endorse", exact=True).check()  # no vote is preselected
     page.get_by_label("Authentication code, to sign").fill(demo_code("qa-signatory"))
     page.get_by_role("button", name="Sign and cast vote").click()
     sign_in(page, "tr-signatory")
@@ -131,11 +134,13 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Confidence").select_option("medium")
     page.get_by_label("Attribution", exact=True).select_option("omission")
     page.get_by_label("Territory", exact=True).select_option("afghanistan")
+    page.get_by_label("Intent").select_option("deliberate")
     page.get_by_label("Summary").fill("Revised: likely an attack from Afghan territory.")
     page.get_by_role("button", name="Save finding").click()
     for signatory in ("qa-signatory", "tr-signatory"):
         sign_in(page, signatory)
         page.goto(f"/incidents/{incident}/")
+        page.get_by_label("Endorse", exact=True).check()
         page.get_by_label("Authentication code, to sign").fill(demo_code(signatory))
         page.get_by_role("button", name="Sign and cast vote").click()
     for liaison in ("pk-liaison", "af-liaison"):

@@ -53,14 +53,17 @@ class ReportForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    determination = forms.ChoiceField(choices=Determination.choices, label=_("Determination"))
-    confidence = forms.ChoiceField(choices=Confidence.choices, label=_("Confidence"))
-    grade = forms.ChoiceField(choices=Grade.choices, label=_("Attribution"))
+    # nothing preselected: a monitor chooses each judgement (an empty choice is refused)
+    determination = forms.ChoiceField(
+        choices=[("", "—"), *Determination.choices], label=_("Determination")
+    )
+    confidence = forms.ChoiceField(choices=[("", "—"), *Confidence.choices], label=_("Confidence"))
+    grade = forms.ChoiceField(choices=[("", "—"), *Grade.choices], label=_("Attribution"))
     actor = forms.CharField(required=False, max_length=60, label=_("Actor (slug)"))
     territory = forms.ModelChoiceField(
         Organisation.objects.filter(kind="party"), required=False, label=_("Territory")
     )
-    intent = forms.ChoiceField(choices=Intent.choices, label=_("Intent"))
+    intent = forms.ChoiceField(choices=[("", "—"), *Intent.choices], label=_("Intent"))
     clauses = forms.ModelMultipleChoiceField(
         Commitment.objects.filter(retired=False),
         required=False,

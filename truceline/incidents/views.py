@@ -206,7 +206,11 @@ def _detail(
         f.checked_votes = checked  # type: ignore[attr-defined]
         f.may_vote = f.status == FindingStatus.DRAFT and can(user, "vote", f)  # type: ignore[attr-defined]
         f.may_ack = f.status == FindingStatus.ENDORSED and can(user, "acknowledge", f)  # type: ignore[attr-defined]
-        f.may_publish = f.status == FindingStatus.ENDORSED and can(user, "publish", f)  # type: ignore[attr-defined]
+        # publishing is offered only once the embargo is over (its hours run out, or every
+        # party concerned acknowledged); until then the page says until when, and who has
+        f.embargo_over = f.status == FindingStatus.ENDORSED and findings.embargo_over(f)  # type: ignore[attr-defined]
+        f.acknowledged_by = [a.party for a in f.acknowledgements.select_related("party")]  # type: ignore[attr-defined]
+        f.may_publish = f.embargo_over and can(user, "publish", f)  # type: ignore[attr-defined]
     err = err_of(failed, exc)
     for f in found:
         f.measures_shown = measures_for(f, user)  # type: ignore[attr-defined]
