@@ -67,7 +67,9 @@ def test_a_hand_over_request_from_filing_to_verification(page) -> None:  # type:
     page.context.clear_cookies()
     page.goto("/agreement/")
     rows = page.locator("section[aria-labelledby=requests-h] tbody tr")
-    assert "hand-over" in rows.first.inner_text() and "verified" in rows.first.inner_text()
+    # words, not slugs: the kind and the state by their labels
+    row = rows.first.inner_text()
+    assert "Hand over named people" in row and "Verified by the monitors" in row
     assert "Qari" not in page.content() and "Noor Rahman" not in page.content()
     direct = page.request.get(f"/requests/{request_id}/")
     assert "/signin/" in direct.url and "Qari" not in direct.text()

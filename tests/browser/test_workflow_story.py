@@ -42,7 +42,7 @@ def test_story(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # The filer keeps a receipt of the allegation and checks it on the public ledger page,
     # signed out: what it proves needs no account.
     with page.expect_download() as download:
-        page.get_by_role("link", name="(report.submitted)").click()
+        page.get_by_role("link", name="(Report filed)").click()
     receipt = Path(download.value.path()).read_text()
     assert '"kind": "report.submitted"' in receipt
     page.context.clear_cookies()
