@@ -193,6 +193,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# The client's address behind the mechanism's reverse proxies (core/clientip.py): lockouts,
+# rate limits and the security record count the address the nearest trusted proxy saw.
+AXES_CLIENT_IP_CALLABLE = "truceline.core.clientip.axes_client_address"
 # TOTP (django-otp): codes are single-use; no drift learning (a code one step ahead is taken
 # once, and does not move the window).
 OTP_TOTP_ISSUER = os.environ.get("TRUCELINE_OTP_ISSUER", "Truceline")
@@ -310,6 +313,9 @@ TRUCELINE_TOKEN_DAYS = int(os.environ.get("TRUCELINE_TOKEN_DAYS", "90"))
 TRUCELINE_IDEMPOTENCY_LEASE = int(os.environ.get("TRUCELINE_IDEMPOTENCY_LEASE", "10"))
 # Keys are kept this many days; after that, the same key is a new request.
 TRUCELINE_IDEMPOTENCY_DAYS = int(os.environ.get("TRUCELINE_IDEMPOTENCY_DAYS", "7"))
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated;
+# docs/security.md, Client addresses). Empty: the connection's address is the client's.
+TRUCELINE_TRUSTED_PROXIES = env_list("TRUCELINE_TRUSTED_PROXIES", [])
 # Rate limits (docs/security.md): "N/period" per client ("30/m", "100/5m"; "" for none).
 # Sign-in is counted per address, the rest per signed-in client (or address when anonymous).
 TRUCELINE_RATE_LIMITS = {

@@ -7,21 +7,23 @@ power cut only forgives a few requests.
 
 Rules are named in ``TRUCELINE_RATE_LIMITS`` (``{"signin": "30/h", ...}``); a rule set to
 ``""`` is off. Each rule says which requests it counts and by whom: a signed-in client by its
-token or session, anyone else by address.
+token or its session's user (never the cookie itself), anyone else by address.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.http import HttpRequest
 
 from truceline.accounts.services import request_bearer_user
+from truceline.core.clientip import client_address
 from truceline.core.durability import unflushed
 from truceline.core.middleware import API_PREFIX
 from truceline.security.models import RateCount
@@ -68,16 +70,29 @@ def _rule_for(request: HttpRequest) -> Rule | None:
     return None
 
 
+def _session_user_id(request: HttpRequest) -> str | None:
+    """The user id the session cookie names, once the session store has vouched for it: a
+    cookie anyone can invent (a fresh one per request, or a guess at another's) counts by
+    address, so it neither escapes a limit nor spends someone else's."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return None
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    user_id = session.get(SESSION_KEY)
+    return str(user_id) if user_id is not None else None
+
+
 def _client(request: HttpRequest, rule: Rule) -> str:
-    """Who is counted: the token's user, the session, or (signing in, or no one) the address."""
+    """Who is counted: the token's user, the signed-in session's user, or (signing in, or no
+    one) the client's address behind the trusted proxies (core.clientip)."""
     if not rule.by_address:
         user = request_bearer_user(request)
         if user is not None:
             return f"u{user.pk}"
-        session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if session:
-            return "s" + hashlib.sha256(session.encode()).hexdigest()[:32]
-    return "a" + (request.META.get("REMOTE_ADDR") or "-")
+        user_id = _session_user_id(request)
+        if user_id is not None:
+            return f"u{user_id}"
+    return "a" + (client_address(request) or "-")
 
 
 def _count(bucket: str, window: int) -> int:

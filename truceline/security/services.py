@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from truceline.accounts.models import ApiToken, Role, User
 from truceline.accounts.services import request_bearer_user
+from truceline.core.clientip import client_address
 from truceline.ledger.services import event_append
 from truceline.security.models import Kind, SecurityEvent
 
@@ -32,7 +33,7 @@ def _request_fields() -> dict[str, Any]:
     return {
         "method": request.method or "",
         "path": request.get_full_path()[:2048],
-        "address": request.META.get("REMOTE_ADDR") or None,
+        "address": client_address(request) or None,
     }
 
 

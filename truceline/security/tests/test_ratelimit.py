@@ -114,3 +114,51 @@ def test_a_bad_rate_stops_the_server_at_start() -> None:
     )
     assert done.returncode != 0
     assert "TRUCELINE_RATE_SUBMIT: not a rate: 'lots'" in done.stderr
+
+
+def test_an_invented_session_cookie_counts_by_address(people, limits) -> None:  # type: ignore[no-untyped-def]
+    """A cookie nobody signed in with is not an identity: a fresh one per request neither
+    escapes the limit nor spends a signed-in officer's allowance."""
+    for i in range(2):
+        forged = Client()
+        forged.cookies["sessionid"] = f"forged-{i}-" + "x" * 20
+        assert forged.post("/reports/new/", {}).status_code != 429
+    forged = Client()
+    forged.cookies["sessionid"] = "forged-again-" + "y" * 20
+    assert forged.post("/reports/new/", {}).status_code == 429
+    officer = force_sign_in(Client(), people["pk-liaison"])  # counted as its user, on its own
+    assert officer.post("/reports/new/", {}).status_code != 429
+
+
+def test_officers_behind_the_trusted_proxy_are_counted_apart(people, limits, settings) -> None:  # type: ignore[no-untyped-def]
+    """Behind the mechanism's reverse proxy every request comes from one address: the client is
+    the hop the proxy appended, so one party's officers cannot lock out the other's, and no one
+    picks an address by writing the header themselves."""
+    settings.TRUCELINE_TRUSTED_PROXIES = ["10.9.0.0/16"]
+    proxy = {"REMOTE_ADDR": "10.9.0.2"}
+
+    def sign_in(forwarded: str, **extra: str) -> int:
+        return (
+            Client()
+            .post(
+                "/signin/",
+                {"username": "nobody", "password": "x"},
+                HTTP_X_FORWARDED_FOR=forwarded,
+                **{**proxy, **extra},
+            )
+            .status_code
+        )
+
+    for _ in range(3):
+        assert sign_in("198.51.100.4") == 200
+    assert sign_in("198.51.100.4") == 429
+    # what a client writes left of the proxy's own hop is not read
+    assert sign_in("203.0.113.9, 198.51.100.4") == 429
+    # the other party's officer, behind the same proxy, has an allowance of its own
+    assert sign_in("203.0.113.9") == 200
+    recorded = SecurityEvent.objects.get(kind=Kind.RATE_LIMITED)
+    assert recorded.address == "198.51.100.4"
+    # not from the proxy: the header is anyone's to write, the connection's address counts
+    for _ in range(3):
+        assert sign_in("192.0.2.1", REMOTE_ADDR="192.0.2.50") == 200
+    assert sign_in("192.0.2.2", REMOTE_ADDR="192.0.2.50") == 429

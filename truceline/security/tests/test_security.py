@@ -113,6 +113,20 @@ def test_lockout_is_per_username_and_address_and_tells_the_admins(people, settin
     assert sign_in(officer, "pk-liaison").status_code == 302
 
 
+def test_lockout_behind_the_trusted_proxy_keys_on_the_client(people, settings) -> None:  # type: ignore[no-untyped-def]
+    """Behind the reverse proxy, the attacker's guesses lock out the attacker's address only:
+    the officer, coming through the same proxy from elsewhere, still signs in."""
+    settings.TRUCELINE_TRUSTED_PROXIES = ["10.9.0.2"]
+    attacker = Client(REMOTE_ADDR="10.9.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(attacker, "pk-liaison", "guessing")
+    assert sign_in(attacker, "pk-liaison").status_code in {403, 429}
+    lockouts = SecurityEvent.objects.filter(kind=Kind.LOCKOUT, username="pk-liaison")
+    assert {event.address for event in lockouts} == {"203.0.113.9"}
+    officer = Client(REMOTE_ADDR="10.9.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert sign_in(officer, "pk-liaison").status_code == 302
+
+
 def test_emergency_revocation_ends_sessions_and_tokens(api, people) -> None:  # type: ignore[no-untyped-def]
     token = api.token("pk-liaison")
     browser = force_sign_in(Client(), people["pk-liaison"])
