@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test check fmt messages bench bench-evidence bench-map bench-export bench-ingest bench-submissions openapi clean
+.PHONY: demo test check fmt messages bench bench-evidence bench-map bench-export bench-ingest bench-submissions bench-oracle openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench-ingest: $(VENV)/.dev
 ## bench-export: each export format of 1,000,000 incidents, memory watched; writes docs/performance.md
 bench-export: $(VENV)/.dev
 	scripts/bench-export $(BENCH_ARGS)
+
+## bench-oracle: a hidden incident's 404 against a missing one's, medians over 300 requests each; writes docs/performance.md
+bench-oracle: $(VENV)/.dev
+	scripts/bench-oracle $(BENCH_ARGS)
 
 ## openapi: write the committed OpenAPI document (CI diffs it)
 openapi: $(VENV)/.runtime

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Kind(models.TextChoices):
     DENIED = "denied", _("Access refused (404 on an existing object)")
+    MISSING = "missing", _("Asked for an object that does not exist (404)")
     LOCKOUT = "lockout", _("Sign-in locked out")
     REVOKED = "revoked", _("Emergency revocation")
     RATE_LIMITED = "rate-limited", _("Rate limit reached")

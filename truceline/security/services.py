@@ -49,14 +49,15 @@ def _keep(fields: dict[str, Any], what: str) -> None:
 
 
 def record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any]) -> None:
-    """The policy refused an object that exists: who asked for what, when. The requester sees
-    the same 404 as for an object that does not exist."""
-    if not model._default_manager.filter(**lookup).exists():
-        return  # nothing there: an ordinary 404
+    """The policy answered 404: who asked for what, when, and whether it exists. A hidden
+    object and a missing one take this same path (one query, one write), so that neither the
+    queries nor the time of the answer tell the requester which it was (docs/security.md, No
+    existence oracles)."""
+    exists = model._default_manager.filter(**lookup).exists()
     object_id = ",".join(str(v) for v in lookup.values())[:200]
     authenticated = getattr(user, "is_authenticated", False)
     fields = {
-        "kind": Kind.DENIED,
+        "kind": Kind.DENIED if exists else Kind.MISSING,
         "user": user if authenticated else None,
         "username": user.get_username() if authenticated else "",
         "object_type": model._meta.label_lower,
@@ -64,7 +65,8 @@ def record_denial(user: Any, model: type[models.Model], lookup: dict[str, Any]) 
         **_request_fields(),
     }
     log.warning(
-        "access refused: %s asked for %s %s",
+        "%s: %s asked for %s %s",
+        "access refused" if exists else "no such object",
         fields["username"] or "anonymous",
         fields["object_type"],
         object_id,

@@ -10,14 +10,17 @@ class Command(BaseCommand):
     help = (
         "Benchmarks on a scratch database: `bench ledger` appends, proves and verifies at "
         "--entries (default 1,000,000); `bench evidence` uploads --size bytes; `bench map` "
-        "times the map's data and the dashboard at --incidents (default 1,000,000); --write "
+        "times the map's data and the dashboard at --incidents (default 1,000,000); `bench "
+        "oracle` times a hidden incident's 404 against a missing one's; --write "
         "FILE puts the table in FILE between its bench markers."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "target", choices=["ledger", "evidence", "map", "export", "ingest", "submissions"]
+            "target",
+            choices=["ledger", "evidence", "map", "export", "ingest", "submissions", "oracle"],
         )
+        parser.add_argument("--requests", type=int, default=300, help="oracle: of each kind")
         parser.add_argument("--articles", type=int, default=10_000, help="ingest: how many")
         parser.add_argument(
             "--corpus",
@@ -57,6 +60,9 @@ class Command(BaseCommand):
             return
         if options["target"] == "ingest":
             self._ingest(options, progress)
+            return
+        if options["target"] == "oracle":
+            self._oracle(options, progress)
             return
         try:
             results = bench.run(
@@ -197,6 +203,27 @@ class Command(BaseCommand):
                 "with its own Idempotency-Key; the profile is 200 submissions in one process)."
             ),
             "| figure | value | note |",
+            lines,
+            options["write"],
+        )
+
+    def _oracle(self, options: dict[str, Any], progress: Any) -> None:
+        from django.db import connection
+
+        from truceline.security import bench as oracle_bench
+
+        try:
+            lines = oracle_bench.run(options["requests"], progress)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        self._table(
+            "oracle",
+            (
+                "Command: `make bench-oracle` "
+                f"(`truceline bench oracle --requests {options['requests']}` in one process, "
+                f"Django's test client, on a scratch {connection.vendor} demo deployment)."
+            ),
+            "| request | time | note |",
             lines,
             options["write"],
         )
