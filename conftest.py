@@ -14,27 +14,14 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.accounts.services import token_create, user_create
-from truceline.accounts.testing import authenticator, force_sign_in
+from truceline.accounts.testing import force_sign_in
 from truceline.findings.keys import signing_key_create
 from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
-
-# username -> (organisation, role); the demo's people plus an outsider-free cast.
-PEOPLE = {
-    "pk-liaison": ("pakistan", Role.LIAISON),
-    "af-liaison": ("afghanistan", Role.LIAISON),
-    "qa-monitor": ("qatar", Role.MONITOR),
-    "tr-monitor": ("turkiye", Role.MONITOR),
-    "qa-signatory": ("qatar", Role.SIGNATORY),
-    "tr-signatory": ("turkiye", Role.SIGNATORY),
-    "admin": ("qatar", Role.ADMIN),
-}
-PASSWORD = "correct horse battery staple"  # noqa: S105 - test-only
+from truceline.testing.people import PASSWORD, PEOPLE, totp_code
 
 # The suite's own listeners are on 127.0.0.1: outbound requests may reach loopback in tests (the
 # tests of that rule, notify/tests/test_outbound.py, turn it off); the servers the tests start
@@ -178,14 +165,6 @@ class Api:
 
     def post(self, path: str, body: Any = None, as_: str | None = None) -> tuple[int, Any]:
         return self.call("POST", path, as_, body if body is not None else {})
-
-
-def totp_code(user: User) -> str:
-    """A code the user's authenticator shows now. Codes are single-use: the device forgets the
-    last one used, so a test may sign twice within 30 seconds (replay has its own test)."""
-    device = authenticator(user)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
 
 
 @pytest.fixture

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "truceline.core.middleware.ForwardedProtoFromProxies",  # before anything reads is_secure()
     "django.middleware.security.SecurityMiddleware",
     # pages compressed on the wire for slow links (CSRF tokens are masked per response, so
     # compression reveals nothing of them; docs/security.md)

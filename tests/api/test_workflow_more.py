@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.test_story import FINDING, REPORT
+from truceline.testing.story import FINDING, REPORT
 
 
 def _published(api) -> tuple[str, str]:  # type: ignore[no-untyped-def]

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, sign_in
 from truceline.geo.selectors import round_point
+from truceline.testing.browser import check_accessibility, sign_in
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, sign_in
+from truceline.testing.browser import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 

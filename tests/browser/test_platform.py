@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, check_accessibility
+from truceline.testing.browser import DEMO_PASSWORD, check_accessibility
 
 pytestmark = pytest.mark.browser
 

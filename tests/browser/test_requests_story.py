@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, demo_code, sign_in
+from truceline.testing.browser import check_accessibility, demo_code, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, demo_code, sign_in
-from truceline.evidence.tests import files
+from truceline.testing import files
+from truceline.testing.browser import check_accessibility, demo_code, sign_in
 
 pytestmark = pytest.mark.browser
 

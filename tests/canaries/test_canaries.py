@@ -5,18 +5,24 @@ Planted: a sealed passage of a report, the report's confidential source, a photo
 and its EXIF artist and camera, the accused party's answer before publication (and the
 evidence it cites), a draft finding's summary, the name of a person a request concerns, and
 the usernames of each party's officer. Walked, as each liaison, a monitor, a signatory, the
-admin and the public: every page the crawler reaches, every GET operation of the served OpenAPI
-document (with the ids the story made), every export format, both editions of the periodic
-report, the findings feed, and every evidence download (bytes searched for the canaries).
+admin, the public and a monitor signed in with a password but no second factor yet: every
+page the crawler reaches, every GET operation of the served OpenAPI document (with the ids
+the story made), every export format, both editions of the periodic report, the findings
+feed, every evidence download (bytes searched for the canaries), and every notification each
+person receives: its email and its webhook body.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from truceline.notify.models import Notification
+from truceline.notify.services import payload_of
 from truceline.testing.crawl import crawl
 from truceline.testing.world import (
     ALLOWED,
@@ -30,6 +36,8 @@ from truceline.testing.world import (
     read,
 )
 
+NO_CODE = "qa-monitor without its second factor"  # sees what the public sees, at most
+
 
 @pytest.mark.django_db
 def test_no_canary_reaches_a_viewer_the_table_excludes(api, people, settings) -> None:  # type: ignore[no-untyped-def]
@@ -39,13 +47,21 @@ def test_no_canary_reaches_a_viewer_the_table_excludes(api, people, settings) ->
     leaks: list[str] = []
     found: dict[str, set[str]] = {c: set() for c in ALLOWED}  # who saw each canary
     surfaces = 0
-    for role in ROLES:
-        client = client_for(role, people)
-        headers = {} if role == "public" else {"HTTP_AUTHORIZATION": f"Bearer {api.token(role)}"}
+    paths = api_paths(client_for("qa-monitor", people), ids)  # every GET, as its own list
+    for role in [*ROLES, NO_CODE]:
+        if role == NO_CODE:  # a monitor's password, and no code from the authenticator yet
+            client = Client()
+            client.force_login(people["qa-monitor"])
+            headers = {}
+        else:
+            client = client_for(role, people)
+            headers = (
+                {} if role == "public" else {"HTTP_AUTHORIZATION": f"Bearer {api.token(role)}"}
+            )
         seen: dict[str, str] = {}
         for page in crawl(client, start=["/", f"/incidents/{ids['incident']}/"], per_shape=2):
             seen[page.url] = page.html
-        for path in api_paths(client, ids):
+        for path in paths:
             seen[path] = read(api.client.get(path, **headers))
         for path in (
             f"/reports/periodic/?from={first}&to={today}&edition=public&format=html",
@@ -55,6 +71,12 @@ def test_no_canary_reaches_a_viewer_the_table_excludes(api, people, settings) ->
             f"/evidence/{ids['answer_evidence']}/download/",
         ):
             seen[path] = read(client.get(path))
+        # what reaches the person outside the product: each notification's email (subject
+        # and text) and the body its webhooks are sent, built as the worker builds them
+        if role not in {"public", NO_CODE}:
+            for note in Notification.objects.filter(user=people[role]):
+                body = json.dumps(payload_of(note), ensure_ascii=False)
+                seen[f"notification {note.public_id}"] = f"{note.subject}\n{note.body}\n{body}"
         surfaces += len(seen)
         for where, text in seen.items():
             for canary, allowed in ALLOWED.items():

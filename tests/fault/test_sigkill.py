@@ -17,8 +17,8 @@ from collections import Counter
 
 import pytest
 
-from tests.api.test_story import REPORT
 from truceline.core.harness import Client, Deployment
+from truceline.testing.story import REPORT
 
 SUBMISSIONS = int(os.environ.get("TRUCELINE_FAULT_SUBMISSIONS", "2000"))
 CLIENTS = 8

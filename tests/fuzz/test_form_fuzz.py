@@ -30,16 +30,16 @@ from django.test import Client
 
 from truceline.accounts.testing import force_sign_in
 from truceline.ledger.models import Event
-from truceline.policy.tests.test_matrix import (
-    _evidence,
-    _measure,
-    _osint,
-    _question,
-    _reconsideration,
-    _recorded_round,
-    _request,
-    make_incident,
+from truceline.testing.builders import (
+    make_evidence,
+    make_measure,
+    make_osint,
+    make_question,
+    make_reconsideration,
+    make_recorded_round,
+    make_request,
 )
+from truceline.testing.incidents import make_incident
 
 SCRIPT = "<script>alert('fuzz')</script>"
 # One value per kind of bad input; each is tried in every field of every form.
@@ -242,13 +242,13 @@ def test_every_form_refuses_bad_input_cleanly(people, settings) -> None:  # type
     for state in ("received", "under-verification", "finding-drafted", "endorsed", "published"):
         make_incident(people, state)
     make_incident(people, "triaged", confidentiality="mechanism")
-    _evidence(people, "parties")
-    _osint("candidate")
-    _question(people, "afghanistan")
-    _reconsideration(people, "pakistan")
-    _request(people, "made")
-    _measure(people, "announced")
-    _recorded_round(people)
+    make_evidence(people, "parties")
+    make_osint("candidate")
+    make_question(people, "afghanistan")
+    make_reconsideration(people, "pakistan")
+    make_request(people, "made")
+    make_measure(people, "announced")
+    make_recorded_round(people)
 
     forms = discovered(people)
     # The crawl must reach the forms the site is made of; if it stops finding them the test

@@ -59,6 +59,16 @@ def client_address(request: Any) -> str:
     return str(unwrap_ipv4(chain[0])) if chain else remote
 
 
+def from_trusted_proxy(request: Any) -> bool:
+    """Whether the connection comes from one of the mechanism's reverse proxies: a configured
+    one, or, when none is configured, a proxy on this machine (loopback)."""
+    peer = parse_ip((request.META.get("REMOTE_ADDR") or "").strip())
+    if peer is None:
+        return False
+    proxies = trusted_proxies()
+    return _is_trusted(peer, proxies) if proxies else unwrap_ipv4(peer).is_loopback
+
+
 def axes_client_address(request: Any) -> str:
     """django-axes' ``AXES_CLIENT_IP_CALLABLE``: sign-in lockouts count the same client."""
     return client_address(request)

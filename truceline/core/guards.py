@@ -1,5 +1,9 @@
 """Database triggers that keep records from being deleted, for migrations to install.
 
+Installing a guard twice is harmless, which a migration that rebuilds a table needs: SQLite
+drops a table's triggers when Django remakes it to alter a column, so such a migration ends by
+installing the guard again (tests/contracts/test_no_delete.py finds a table left unguarded).
+
 UPDATE stays allowed (states change, and each change is on the ledger); DELETE and, on
 PostgreSQL, TRUNCATE are refused. PostgreSQL's trigger function comes from ledger/0002.
 """
@@ -16,17 +20,17 @@ def _statements(vendor: str, tables: list[str]) -> tuple[list[str], list[str]]:
     for table in tables:
         if vendor == "sqlite":
             up.append(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN "
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} BEGIN "
                 f"SELECT RAISE(ABORT, '{table} keeps every record: DELETE refused'); END"
             )
             down.append(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         elif vendor == "postgresql":
             up.append(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                f"CREATE OR REPLACE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION ledger_event_refuse()"
             )
             up.append(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION ledger_event_refuse()"
             )
             down.append(f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}")

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 
+from truceline.core.clientip import from_trusted_proxy
 from truceline.core.errors import CODES, error_body
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,21 @@ API_PREFIX = "/api/"
 # Django turns these into 4xx responses itself; __call__ then gives them the API's shape.
 _HANDLED_BY_DJANGO = (Http404, PermissionDenied, SuspiciousOperation)
 _STATUS_TO_CODE = {status: code for code, (status, _msg) in reversed(list(CODES.items()))}
+
+
+class ForwardedProtoFromProxies:
+    """``X-Forwarded-Proto`` says whether the client reached the proxy over TLS; Django
+    believes it (``SECURE_PROXY_SSL_HEADER``), so it is dropped unless the connection comes
+    from the mechanism's own proxy (core/clientip.py). A client that reaches ``serve``
+    directly cannot pass a plain connection off as an encrypted one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)
 
 
 class ApiErrorShapeMiddleware:

@@ -57,7 +57,9 @@ class VerificationIn(Schema):
     happened: bool
     on: dt.date
     place: str | None = Field(None, max_length=60)
-    subjects: list[int] = Field(default_factory=list, max_length=100)
+    subjects: list[Annotated[str, Field(max_length=16)]] = Field(
+        default_factory=list, max_length=100, description="the ids of the request's subjects seen"
+    )
     notes: str = Field("", max_length=20_000)
 
 
@@ -85,14 +87,16 @@ def request_out(
         "verification": None,
     }
     if subjects is not None:
-        body["subjects"] = [{"id": s.id, "name": s.name, "details": s.details} for s in subjects]
+        body["subjects"] = [
+            {"id": s.public_id, "name": s.name, "details": s.details} for s in subjects
+        ]
     verification = getattr(request, "verification", None)
     if verification is not None:
         body["verification"] = {
             "happened": verification.happened,
             "on": verification.on,
             "place": verification.place_id,
-            "subjects": [s.id for s in verification.subjects.all()],
+            "subjects": [s.public_id for s in verification.subjects.all()],
             "notes": verification.notes,
         }
     return body

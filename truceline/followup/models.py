@@ -73,9 +73,14 @@ class PartyRequest(models.Model):
         return self.id
 
 
+def _subject_id() -> str:
+    return new_id("SBJ")
+
+
 class Subject(models.Model):
     """A person or group a request names. Personal data: see the module's docstring."""
 
+    public_id = models.CharField(max_length=16, unique=True, default=_subject_id, editable=False)
     request = models.ForeignKey(PartyRequest, on_delete=models.PROTECT, related_name="subjects")
     name = models.CharField(max_length=200)
     details = models.TextField(blank=True, help_text="aliases, affiliation, description")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from truceline.accounts import twofactor
 from truceline.accounts.models import MEDIATOR_ROLES, Role, User
 from truceline.core.errors import ApiError, Forbidden, Invalid
+from truceline.core.ids import new_id
 from truceline.ledger.services import event_append
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Round
 from truceline.scenario.schema import DECISION_KINDS
@@ -121,12 +122,14 @@ def _as_dict(d: DecisionInput) -> dict[str, Any]:
     return out
 
 
-def _new_slug(venue: str, starts: dt.date) -> str:
-    base = slugify(f"{venue.split(',')[0]}-{starts:%Y-%m}")[:50] or f"round-{starts:%Y-%m}"
-    slug, n = base, 2
-    while Round.objects.filter(pk=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _new_slug() -> str:
+    """A random id for a round recorded here, e.g. ``RND-7KQ2M9XA``: nothing in it says where
+    or when talks were held before the round is announced (the scenario's rounds keep their
+    slugs)."""
+    while True:
+        slug = new_id("RND")
+        if not Round.objects.filter(pk=slug).exists():
+            return slug
 
 
 def round_problems(data: RoundInput) -> dict[str, list[str]]:
@@ -162,7 +165,7 @@ def round_record(*, actor: User, data: RoundInput) -> Round:
     decisions = [_as_dict(d) for d in data.decisions]
     with transaction.atomic():
         talks = Round.objects.create(
-            slug=_new_slug(data.venue, data.starts),
+            slug=_new_slug(),
             title=data.title.strip(),
             venue=data.venue.strip(),
             starts=data.starts,

@@ -152,7 +152,7 @@ def request_verify(
     happened: bool,
     on: dt.date,
     place: str | None,
-    subjects: list[int],
+    subjects: list[str],
     notes: str,
 ) -> Verification:
     """A monitor records what was seen to happen (e.g. a hand-over at a border post)."""
@@ -164,7 +164,7 @@ def request_verify(
         where = Place.objects.filter(pk=place).first()
         if where is None:
             errors["place"] = ["unknown place"]
-    named = list(request.subjects.filter(pk__in=subjects))
+    named = list(request.subjects.filter(public_id__in=subjects))
     if len(named) != len(set(subjects)):
         errors["subjects"] = ["only people this request names"]
     if on > timezone.now().date():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from truceline.core.errors import ApiError, Invalid, NotFound, field_messages
-from truceline.core.parsing import datetime_or_none, id_or_none
+from truceline.core.parsing import datetime_or_none
 from truceline.followup import rounds, selectors, services
 from truceline.followup.models import (
     Answer,
@@ -276,7 +276,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
                     on=on,
                     place=request.POST.get("place") or None,
                     # an id that is no number stays as 0, which no subject has: refused
-                    subjects=[id_or_none(s) or 0 for s in request.POST.getlist("subjects")],
+                    subjects=request.POST.getlist("subjects"),
                     notes=request.POST.get("notes", ""),
                 )
             else:

@@ -18,7 +18,7 @@ router = Router(tags=["notifications"])
 
 def notification_out(note: Notification) -> dict[str, Any]:
     return {
-        "id": note.pk,
+        "id": note.public_id,
         "kind": note.kind,
         "subject": note.subject,
         "text": note.body,
@@ -35,7 +35,7 @@ def notification_out(note: Notification) -> dict[str, Any]:
 
 def webhook_out(hook: Webhook) -> dict[str, Any]:
     return {
-        "id": hook.pk,
+        "id": hook.public_id,
         "url": hook.url,
         "created_at": hook.created_at,
         "revoked_at": hook.revoked_at,
@@ -118,7 +118,7 @@ def webhooks_list(request: HttpRequest) -> dict[str, Any]:
     auth=Bearer(),
     summary="Stop deliveries to this webhook",
 )
-def webhooks_revoke(request: HttpRequest, webhook_id: int) -> dict[str, Any]:
+def webhooks_revoke(request: HttpRequest, webhook_id: str) -> dict[str, Any]:
     hook = access_webhook(request.user, webhook_id)
     return webhook_out(services.webhook_revoke(actor=actor_of(request), hook=hook))
 
@@ -130,14 +130,14 @@ def webhooks_revoke(request: HttpRequest, webhook_id: int) -> dict[str, Any]:
     summary="The delivery log of one webhook: each delivery with every attempt",
 )
 def webhooks_deliveries(
-    request: HttpRequest, webhook_id: int, q: Query[PageParams]
+    request: HttpRequest, webhook_id: str, q: Query[PageParams]
 ) -> dict[str, Any]:
     hook = access_webhook(request.user, webhook_id)
 
     def out(d: Any) -> dict[str, Any]:
         return {
-            "id": d.pk,
-            "notification": d.notification_id,
+            "id": d.public_id,
+            "notification": d.notification.public_id,
             "kind": d.notification.kind,
             "state": d.state,
             "attempts": [

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from truceline.core.ids import new_id
+
 
 class Kind(models.TextChoices):
     URGENT_REPORT = "urgent-report", _("An urgent report (monitors)")
@@ -27,7 +29,24 @@ class Kind(models.TextChoices):
     MEASURE_OVERDUE = "measure-overdue", _("A measure's date passed undone")
 
 
+def _notification_id() -> str:
+    return new_id("NTF")
+
+
+def _webhook_id() -> str:
+    return new_id("WHK")
+
+
+def _delivery_id() -> str:
+    return new_id("DLV")
+
+
 class Notification(models.Model):
+    # what a person sees and quotes: random, never the row's sequence number (which would
+    # tell how many notifications the mechanism sends)
+    public_id = models.CharField(
+        max_length=16, unique=True, default=_notification_id, editable=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
     )
@@ -70,6 +89,7 @@ class Webhook(models.Model):
     """A receiver of one person's notifications (e.g. a party's operations-room system).
     Each delivery is signed with the secret, shown once when the webhook is made."""
 
+    public_id = models.CharField(max_length=16, unique=True, default=_webhook_id, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=64)
@@ -93,6 +113,7 @@ class DeliveryState(models.TextChoices):
 
 
 class Delivery(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=_delivery_id, editable=False)
     notification = models.ForeignKey(
         Notification, on_delete=models.PROTECT, related_name="deliveries"
     )

@@ -109,7 +109,7 @@ def _deliveries(note: Notification) -> list[Delivery]:
 def payload_of(note: Notification) -> dict[str, Any]:
     """What a webhook receives: what happened and where to look, never the record itself."""
     return {
-        "id": note.pk,
+        "id": note.public_id,
         "kind": note.kind,
         "subject": note.subject,
         "text": note.body,
@@ -163,7 +163,7 @@ def attempt(delivery_id: int) -> bool | None:
                 headers={
                     "Content-Type": "application/json",
                     "User-Agent": "Truceline-Webhook/1",
-                    "Truceline-Delivery": str(delivery.pk),
+                    "Truceline-Delivery": delivery.public_id,
                     "Truceline-Timestamp": str(now),
                     "Truceline-Signature": sign(delivery.webhook.secret, now, body),
                 },
@@ -232,7 +232,7 @@ def preferences_set(*, actor: User, choices: dict[str, dict[str, bool]]) -> list
             actor=actor,
             kind="notify.preferences",
             object_type="user",
-            object_id=str(actor.pk),
+            object_id=actor.get_username(),  # the actor's own name, already the entry's actor
             payload={"choices": {k: dict(v) for k, v in sorted(choices.items())}},
         )
     return preferences(actor)
@@ -263,7 +263,7 @@ def webhook_create(*, actor: User, url: str) -> tuple[Webhook, str]:
             actor=actor,
             kind="webhook.created",
             object_type="webhook",
-            object_id=str(hook.pk),
+            object_id=hook.public_id,
             payload={"url": hook.url},
         )
     return hook, secret
@@ -280,7 +280,7 @@ def webhook_revoke(*, actor: User, hook: Webhook) -> Webhook:
             actor=actor,
             kind="webhook.revoked",
             object_type="webhook",
-            object_id=str(current.pk),
+            object_id=current.public_id,
             payload={"url": current.url},
         )
     return current

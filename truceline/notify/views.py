@@ -40,8 +40,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
                 )
             elif step == "revoke":
                 try:
-                    hook = access_webhook(user, int(request.POST.get("webhook", "0")))
-                except (NotFound, ValueError) as exc:
+                    hook = access_webhook(user, request.POST.get("webhook", ""))
+                except NotFound as exc:
                     raise Http404 from exc
                 services.webhook_revoke(actor=user, hook=hook)  # type: ignore[arg-type]
             else:

@@ -26,5 +26,6 @@ register(
 )
 
 
-def access_webhook(user: Viewer, webhook_id: int) -> Webhook:
-    return access(user, Webhook, pk=webhook_id)
+def access_webhook(user: Viewer, webhook_id: str) -> Webhook:
+    """A webhook by the random id its owner sees (never the row's number)."""
+    return access(user, Webhook, public_id=webhook_id)

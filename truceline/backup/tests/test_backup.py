@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_story import REPORT
 from truceline.core.harness import Client, Deployment
+from truceline.testing.story import REPORT
 
 SERVER = os.environ.get("TRUCELINE_DATABASE_URL") or None
 pytestmark = pytest.mark.processes

@@ -45,3 +45,28 @@ def test_a_proxy_that_is_no_address_is_refused(settings) -> None:  # type: ignor
     settings.TRUCELINE_TRUSTED_PROXIES = ["proxy.internal"]
     with pytest.raises(ImproperlyConfigured, match="TRUCELINE_TRUSTED_PROXIES"):
         _address("10.0.0.2", "198.51.100.1")
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "believed"),
+    [
+        ([], "127.0.0.1", True),  # no proxy configured: one on this machine
+        ([], "::1", True),
+        ([], "203.0.113.5", False),  # a client that reached serve directly
+        (["10.0.0.2"], "10.0.0.2", True),
+        (["10.0.0.2"], "127.0.0.1", False),  # configured proxies only, then
+        (["10.0.0.2"], "203.0.113.5", False),
+    ],
+)
+def test_the_scheme_is_believed_from_the_proxies_only(  # type: ignore[no-untyped-def]
+    client, settings, proxies, remote, believed
+) -> None:
+    """Served as HTTPS (redirecting plain requests), a request that says it came over TLS is
+    believed only from the mechanism's proxy; from anyone else it is plain, and redirected."""
+    settings.TRUCELINE_TRUSTED_PROXIES = proxies
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    answer = client.get("/about/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_PROTO="https")
+    assert (answer.status_code != 301) is believed, answer.status_code
+    if not believed:
+        assert answer["Location"].startswith("https://")

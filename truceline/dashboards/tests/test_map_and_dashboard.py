@@ -119,9 +119,9 @@ def test_dashboard_for_the_public_and_the_mechanism(client, login, synthetic) ->
 def test_the_reply_clock_stops_at_the_first_reply(api) -> None:  # type: ignore[no-untyped-def]
     import time_machine
 
-    from tests.api.test_story import REPORT
     from truceline.dashboards.selectors import clocks
     from truceline.scenario.models import Scenario
+    from truceline.testing.story import REPORT
 
     start = dt.datetime(2025, 11, 3, 8, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_story import FINDING, REPORT
 from truceline.dashboards import tally
 from truceline.dashboards.models import CellTally, WeekTally
+from truceline.testing.story import FINDING, REPORT
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,8 @@ from django.test import Client
 from PIL import Image
 
 from truceline.evidence.models import Evidence, Kind
-from truceline.evidence.tests import files
-from truceline.evidence.tests.test_evidence import upload
-from truceline.policy.tests import test_matrix as matrix
+from truceline.testing import files, incidents
+from truceline.testing.files import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def test_the_accused_party_receives_a_copy_without_metadata_and_the_uploader_the
     assert mine["filename"] == name and mine["sharing"] == "parties"
     assert mine["shared_copy"] and mine["withheld"] is None
     item_id, original_sha = mine["id"], mine["sha256"]
-    incident = matrix.make_incident(people, "under-verification", evidence=(item_id,))
+    incident = incidents.make_incident(people, "under-verification", evidence=(item_id,))
     thumb = Evidence.objects.get(derived_from_id=item_id, kind=Kind.THUMBNAIL).id
     hidden = (original_sha, "pk-liaison")
 
@@ -169,7 +168,7 @@ def test_the_public_receives_only_the_copy_of_published_material(api, people) ->
     original = files.photo_with_everything()
     _s, body = upload(api, "pk-liaison", (PHOTO_NAME, original), sharing="parties")
     item_id, original_sha = body["items"][0]["id"], body["items"][0]["sha256"]
-    incident = matrix.make_incident(people, "published", evidence=(item_id,))
+    incident = incidents.make_incident(people, "published", evidence=(item_id,))
     public = Client()
     assert item_id not in public.get(f"/incidents/{incident.id}/").content.decode()  # not yet
     assert (
@@ -202,7 +201,7 @@ def _answered_before_publication(
     before the finding is drafted; ``look(incident)`` runs just after the answer."""
     from truceline.incidents.services import response_submit
 
-    draft = matrix.finding_draft
+    draft = incidents.finding_draft
 
     def answer_then_draft(*, incident: Any, actor: Any, data: Any) -> Any:
         response_submit(
@@ -214,8 +213,8 @@ def _answered_before_publication(
         look(incident)
         return draft(incident=incident, actor=actor, data=data)
 
-    monkeypatch.setattr(matrix, "finding_draft", answer_then_draft)
-    return matrix.make_incident(people, "published")
+    monkeypatch.setattr(incidents, "finding_draft", answer_then_draft)
+    return incidents.make_incident(people, "published")
 
 
 def test_evidence_of_an_answer_reaches_the_filer_only_with_the_answer(  # type: ignore[no-untyped-def]
@@ -264,7 +263,7 @@ def test_a_report_kept_from_the_accused_keeps_its_evidence_from_it(api, people) 
         api, "pk-liaison", (PHOTO_NAME, files.photo_with_everything()), sharing="parties"
     )
     item = body["items"][0]["id"]
-    matrix.make_incident(
+    incidents.make_incident(
         people, "under-verification", confidentiality="mechanism", evidence=(item,)
     )
     assert api.get(f"/evidence/{item}", as_="af-liaison")[0] == 404
@@ -282,7 +281,7 @@ def test_a_type_that_cannot_be_stripped_is_withheld_until_a_monitor_makes_a_copy
     assert mine["strippable"] is False and mine["shared_copy"] is None
     assert "cannot be stripped" in mine["withheld"]
     item_id = mine["id"]
-    incident = matrix.make_incident(people, "under-verification", evidence=(item_id,))
+    incident = incidents.make_incident(people, "under-verification", evidence=(item_id,))
     # held back from the accused party on every surface, and said so to the uploader
     assert api.get(f"/evidence/{item_id}", as_="af-liaison")[0] == 404
     assert (
@@ -352,7 +351,7 @@ def test_plain_text_is_shared_as_its_characters_alone(api, people) -> None:  # t
     sent = "\ufeffWitness statement\r\nSeen at dawn.\r\n".encode()
     _s, body = upload(api, "pk-liaison", ("farida-statement.txt", sent), sharing="parties")
     item_id = body["items"][0]["id"]
-    matrix.make_incident(people, "under-verification", evidence=(item_id,))
+    incidents.make_incident(people, "under-verification", evidence=(item_id,))
     answer = api.client.get(f"/api/v1/evidence/{item_id}/download", **bearer(api, "af-liaison"))
     assert attachment_name(answer) == f"{item_id}.txt"
     assert fetched(answer) == b"Witness statement\nSeen at dawn.\n"
@@ -419,7 +418,7 @@ def test_the_sharing_level_is_mechanism_only_unless_the_filer_chooses(  # type: 
     assert not Evidence.objects.filter(derived_from=new, kind=Kind.PUBLIC_COPY).exists()
 
     # the answer form likewise
-    incident = matrix.make_incident(people, "under-verification")
+    incident = incidents.make_incident(people, "under-verification")
     client = login("af-liaison")
     page = client.get(f"/incidents/{incident.id}/").content.decode()
     select = page.split('id="response-sharing"', 1)[1].split("</select>", 1)[0]

@@ -14,23 +14,11 @@ from django.test import Client
 
 from truceline.evidence import store
 from truceline.evidence.models import Blob, Evidence, Kind
-from truceline.evidence.tests import files
 from truceline.ledger.models import Event
+from truceline.testing import files
+from truceline.testing.files import upload
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(api: Any, who: str, *named: tuple[str, bytes], sharing: str = "mechanism") -> Any:
-    client: Client = api.client
-    data: dict[str, Any] = {"sharing": sharing, "files": []}
-    for name, content in named:
-        handle = io.BytesIO(content)
-        handle.name = name
-        data["files"].append(handle)
-    answer = client.post(
-        "/api/v1/evidence", data=data, HTTP_AUTHORIZATION=f"Bearer {api.token(who)}"
-    )
-    return answer.status_code, answer.json()
 
 
 def _stored() -> int:
@@ -163,7 +151,7 @@ def test_downloads_are_attachments_and_every_handling_is_on_the_ledger(api) -> N
 
 
 def test_sharing_levels_follow_the_incident(api, people) -> None:  # type: ignore[no-untyped-def]
-    from truceline.policy.tests.test_matrix import make_incident
+    from truceline.testing.incidents import make_incident
 
     _s, body = upload(api, "pk-liaison", ("p.jpg", files.jpeg_with_gps()), sharing="parties")
     item = body["items"][0]["id"]
@@ -293,7 +281,7 @@ def test_a_resumable_upload_whose_bytes_do_not_match_is_refused(api) -> None:  #
 
 def test_a_photos_own_time_and_place_are_set_beside_the_reports(api, people, login) -> None:  # type: ignore[no-untyped-def]
     from truceline.evidence.selectors import against_report
-    from truceline.policy.tests.test_matrix import make_incident
+    from truceline.testing.incidents import make_incident
 
     _s, near = upload(api, "pk-liaison", ("near.jpg", files.jpeg_with_gps(34.11, 71.1)))
     _s, far = upload(api, "pk-liaison", ("far.jpg", files.jpeg_with_gps(31.5, 66.0)))
@@ -312,7 +300,7 @@ def test_the_accused_party_answers_with_a_document_from_the_incident_page(people
     from django.urls import reverse
 
     from truceline.incidents.models import Response
-    from truceline.policy.tests.test_matrix import make_incident
+    from truceline.testing.incidents import make_incident
 
     incident = make_incident(people, "under-verification")
     client = login("af-liaison")

@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 
 from truceline.evidence import store
 from truceline.evidence.models import Blob
-from truceline.evidence.tests import files
-from truceline.evidence.tests.test_evidence import upload
+from truceline.testing import files
+from truceline.testing.files import upload
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from truceline.incidents.models import Incident
 from truceline.osint.models import Article, Claim
 from truceline.osint.scoring import read_article
 from truceline.osint.services import Incoming, ingest
-from truceline.policy.tests.test_matrix import make_incident
 from truceline.scenario.models import Category, Organisation
+from truceline.testing.incidents import make_incident
 
 pytestmark = pytest.mark.django_db
 

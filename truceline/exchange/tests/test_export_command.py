@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from truceline.core.synthetic import generate
 from truceline.incidents.models import Incident
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from truceline.core.synthetic import generate
 from truceline.exchange.exports import ACLED_COLUMNS, COLUMNS, EXACT_COLUMNS
 from truceline.geo.selectors import public_precision_km, round_point
 from truceline.incidents.models import Incident
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -47,7 +47,7 @@ def test_a_verified_hand_over_counts_for_the_party_that_did_it(people) -> None: 
         happened=True,
         on=dt.date.today(),
         place="torkham",
-        subjects=[made.subjects.get().pk],
+        subjects=[made.subjects.get().public_id],
         notes="",
     )
     assert figures() == {"requests-answered": "1 of 1", "requests-acted-on": "1 of 1"}
@@ -111,7 +111,7 @@ def test_crossings_open_per_day_from_the_monitors_records(people) -> None:  # ty
 def test_replies_on_time_count_answers_within_the_window(api) -> None:  # type: ignore[no-untyped-def]
     import time_machine
 
-    from tests.api.test_story import REPORT
+    from truceline.testing.story import REPORT
 
     with time_machine.travel(dt.datetime(2025, 11, 3, 8, tzinfo=dt.UTC), tick=True):
         ids = []

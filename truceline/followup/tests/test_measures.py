@@ -10,7 +10,7 @@ import time_machine
 
 from truceline.accounts.testing import fresh_code
 from truceline.findings.keys import verify
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from tests.api.test_story import REPORT
 from truceline.idempotency.middleware import fingerprint, parse_key
 from truceline.idempotency.models import IdempotencyKey
 from truceline.reports.models import Report
+from truceline.testing.story import REPORT
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_expired_keys_are_forgotten_by_the_worker(  # type: ignore[no-untyped-de
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from truceline.notify.tests.test_notify import work
+    from truceline.testing.tasks import work
 
     settings.TRUCELINE_IDEMPOTENCY_DAYS = 7
     assert post(api, "/reports", REPORT, "pk-liaison", "old").status_code == 201

@@ -12,7 +12,7 @@ from truceline.accounts.models import User
 from truceline.accounts.testing import force_sign_in
 from truceline.findings.models import Finding
 from truceline.findings.services import finding_acknowledge
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
 
 
 def as_(people: dict[str, User], username: str) -> Client:

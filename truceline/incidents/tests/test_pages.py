@@ -8,7 +8,7 @@ from django.test import Client
 from truceline.accounts.models import User
 from truceline.accounts.testing import force_sign_in
 from truceline.incidents.models import Incident
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
 
 
 def as_(people: dict[str, User], username: str) -> Client:

@@ -5,24 +5,22 @@ with retries and a delivery log."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 
 from truceline.followup.services import RequestInput, SubjectInput, request_make
 from truceline.notify.models import Attempt, Delivery, Notification, Webhook
 from truceline.notify.services import preferences_set, webhook_create
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
+from truceline.testing.network import signed_correctly
+from truceline.testing.tasks import work
 
 pytestmark = pytest.mark.django_db
 
@@ -71,21 +69,6 @@ def _no_wait(settings: Any) -> None:
     settings.TRUCELINE_WEBHOOK_TIMEOUT = 5
 
 
-def work() -> None:
-    """The real worker, run to an empty queue. Inside the test's transaction: its habit of
-    closing connections between tasks (autocommit is off in a transaction) is held back, or
-    PostgreSQL would lose the test's data with the connection."""
-    target = "django_tasks_db.management.commands.db_worker.close_old_connections"
-    with mock.patch(target, lambda: None):
-        call_command("worker", "--batch", "--interval", "0", verbosity=0)
-
-
-def signed_correctly(got: dict[str, Any], secret: str) -> bool:
-    stamp = got["headers"]["Truceline-Timestamp"]
-    mac = hmac.new(secret.encode(), f"{stamp}.".encode() + got["body"], hashlib.sha256)
-    return hmac.compare_digest(got["headers"]["Truceline-Signature"], "v1=" + mac.hexdigest())
-
-
 def test_each_event_reaches_its_people_signed_and_by_email(people, receiver) -> None:  # type: ignore[no-untyped-def]
     for name, user in people.items():
         user.email = f"{name}@example.org"
@@ -113,7 +96,7 @@ def test_each_event_reaches_its_people_signed_and_by_email(people, receiver) -> 
         assert delivery.state == "delivered", delivery
     assert len(receiver.delivered()) == Delivery.objects.filter(channel="webhook").count()
     for got in receiver.delivered():
-        delivery = Delivery.objects.get(pk=int(got["headers"]["Truceline-Delivery"]))
+        delivery = Delivery.objects.get(public_id=got["headers"]["Truceline-Delivery"])
         owner = by_url_owner[delivery.webhook_id]
         assert signed_correctly(got, secrets[owner])
         other = "tr-monitor" if owner != "tr-monitor" else "af-liaison"
@@ -137,7 +120,7 @@ def test_a_receiver_that_fails_twice_gets_it_on_the_third_try(people, receiver) 
     assert delivery.state == "delivered" and delivery.attempts == 3
     log = list(Attempt.objects.filter(delivery=delivery).values_list("ok", "status_code"))
     assert log == [(False, 500), (False, 503), (True, 200)]
-    tries = [g for g in receiver.got if g["headers"]["Truceline-Delivery"] == str(delivery.pk)]
+    tries = [g for g in receiver.got if g["headers"]["Truceline-Delivery"] == delivery.public_id]
     assert len(tries) == 3 and all(signed_correctly(g, secret) for g in tries)
 
 
@@ -249,8 +232,8 @@ def test_every_kind_of_event_reaches_a_receiver_signed(people, receiver) -> None
     from dataclasses import replace
 
     from truceline.incidents.services import question_ask
-    from truceline.policy.tests.test_matrix import REPORT
     from truceline.reports.services import report_submit
+    from truceline.testing.incidents import REPORT
 
     secrets = {}
     for name in ("pk-liaison", "af-liaison", "tr-monitor", "qa-signatory"):
@@ -265,7 +248,7 @@ def test_every_kind_of_event_reaches_a_receiver_signed(people, receiver) -> None
     got: dict[str, set[str]] = {}
     for delivery in receiver.delivered():
         d = Delivery.objects.select_related("webhook__user", "notification").get(
-            pk=int(delivery["headers"]["Truceline-Delivery"])
+            public_id=delivery["headers"]["Truceline-Delivery"]
         )
         owner = d.webhook.user.username
         assert signed_correctly(delivery, secrets[owner])

@@ -2,12 +2,13 @@
 ingest URL`, `ingest --feed URL` and the worker's polls refuse loopback, private and metadata
 addresses after resolving the name, follow a redirect only to an address that passes too, and
 a feed's body never makes feedparser open anything. Run with loopback refused; the listeners
-on 127.0.0.1 stand for the server's own services. ``Internet`` (notify's tests) gives names
-public addresses that reach listeners here."""
+on 127.0.0.1 stand for the server's own services. ``Internet`` (truceline/testing/network.py,
+as notify's tests use it) gives names public addresses that reach listeners here."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from truceline.accounts.models import User
-from truceline.notify.tests.test_outbound import Internet, Listener, internet, listen
 from truceline.osint.models import Article, Feed
 from truceline.osint.sources import SourceError, feed_entries
 from truceline.osint.tasks import poll
+from truceline.testing.network import Internet, Listener, listeners
 
 pytestmark = pytest.mark.django_db
-__all__ = ["internet", "listen"]  # fixtures
 
 NEWS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "news"
 PARAGRAPHS = "".join(
@@ -35,6 +35,17 @@ PAGE = (
     f"<article><h1>Suicide bombing outside Islamabad court</h1>{PARAGRAPHS}</article>"
     "</body></html>"
 ).encode()
+
+
+@pytest.fixture
+def listen() -> Iterator[Callable[..., Listener]]:
+    with listeners() as make:
+        yield make
+
+
+@pytest.fixture
+def internet(monkeypatch: pytest.MonkeyPatch) -> Internet:
+    return Internet(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

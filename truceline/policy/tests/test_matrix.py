@@ -1,74 +1,59 @@
 """The compartment table as a matrix: role × object × state × action, from one table.
 
-Each row names an object (made by a builder below), an action, and for every role whether it
-is allowed (Y) or not (.). "view" is checked three ways: can(), membership of visible_to(),
-and the access helper's 404. Later issues add their objects' rows and builders here; the last
-test fails when a model has a policy rule but no row.
+Each row names an object (made by a builder of truceline/testing/builders.py), an action, and
+for every role whether it is allowed (Y) or not (.). "view" is checked three ways: can(),
+membership of visible_to(), and the access helper's 404. Later issues add their objects' rows
+here and their builders there; the last test fails when a model has a policy rule but no row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import models, transaction
+from django.db import models
 
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.services import token_create
-from truceline.accounts.testing import fresh_code
 from truceline.core.errors import NotFound
 from truceline.dashboards.models import CellTally, CellTotal, WeekTally
 from truceline.evidence.models import Evidence
 from truceline.exchange.models import HistoricEvent, ImportBatch
 from truceline.findings.models import Finding, Reconsideration
-from truceline.findings.services import (
-    FindingInput,
-    finding_acknowledge,
-    finding_draft,
-    finding_publish,
-    finding_vote,
-    parties_concerned,
-    reconsideration_decide,
-    reconsideration_request,
-)
 from truceline.followup.models import Assessment, Measure, PartyRequest
 from truceline.geo.models import CrossingChange
-from truceline.geo.services import crossing_status_record
 from truceline.incidents.models import Incident, Question, Response
-from truceline.incidents.services import (
-    incident_merge,
-    incident_open,
-    incident_triage,
-    question_ask,
-    response_submit,
-)
 from truceline.ledger.models import Event
-from truceline.ledger.services import event_append
 from truceline.notify.models import Notification, Webhook
 from truceline.notify.services import webhook_create
 from truceline.osint import models as osint
 from truceline.policy import access, can, visible_to
 from truceline.policy.core import _VISIBILITY
 from truceline.redaction.models import Seal
-from truceline.redaction.services import seal_create
 from truceline.reports.models import Report, ReportDraft
-from truceline.reports.services import ReportInput, draft_save, report_submit, report_withdraw
+from truceline.reports.services import draft_save
 from truceline.scenario import models as sm
-
-ROLES = [
-    "public",
-    "pk-liaison",
-    "af-liaison",
-    "qa-monitor",
-    "tr-monitor",
-    "qa-signatory",
-    "tr-signatory",
-    "admin",
-]
+from truceline.testing.builders import (
+    make_assessment,
+    make_crossing_change,
+    make_event,
+    make_evidence,
+    make_finding,
+    make_historic,
+    make_measure,
+    make_osint,
+    make_question,
+    make_reconsideration,
+    make_reconsidered,
+    make_recorded_round,
+    make_request,
+    make_response,
+    make_seal,
+)
+from truceline.testing.incidents import make_incident
+from truceline.testing.people import ROLES
 
 MATRIX = """
 # object                   action   public pk-li af-li qa-mo tr-mo qa-si tr-si admin
@@ -199,337 +184,8 @@ def parse_matrix() -> list[tuple[str, str, dict[str, bool]]]:
     return rows
 
 
-def _evidence(people: dict[str, User], key: str) -> Evidence:
-    """A photo Pakistan uploaded: only uploaded (cited nowhere), or cited in an incident
-    under verification at a sharing level, or its public copy (published or not)."""
-    import hashlib
-    import os
-    import tempfile
-
-    from truceline.evidence.services import Received, evidence_receive, evidence_share
-    from truceline.evidence.tests.files import png
-
-    data = png()
-    handle, name = tempfile.mkstemp()
-    os.close(handle)
-    Path(name).write_bytes(data)
-    sharing = "mechanism" if key in {"uploaded", "mechanism"} else "parties"
-    received = Received(Path(name), "p.png", len(data), hashlib.sha256(data).hexdigest())
-    (item,) = evidence_receive(actor=people["pk-liaison"], files=[received], sharing=sharing)
-    Path(name).unlink()
-    if key == "uploaded":
-        return item
-    state = "published" if key == "public-copy" else "under-verification"
-    make_incident(people, state, evidence=(item.id,))
-    if key.startswith("public"):
-        evidence_share(actor=people["qa-monitor"], item=item, sharing="public")
-        return Evidence.objects.get(derived_from=item, kind="public-copy")
-    if key.endswith("thumbnail"):
-        return Evidence.objects.get(derived_from=item, kind="thumbnail")
-    return item
-
-
-def _request(people: dict[str, User], key: str) -> PartyRequest:
-    """Pakistan asks Afghanistan to hand over a named person."""
-    from truceline.followup.services import RequestInput, SubjectInput, request_make
-
-    return request_make(
-        actor=people["pk-liaison"],
-        data=RequestInput(
-            to_party="afghanistan",
-            kind="hand-over",
-            grounds="led the attack",
-            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
-            subjects=[SubjectInput("A. Person")],
-        ),
-    )
-
-
-def _measure(people: dict[str, User], key: str) -> Measure:
-    """Qatar's warning to Afghanistan on a published finding; announced or not."""
-    from truceline.followup.services import measure_announce, measure_decide
-
-    finding = make_incident(people, "published").findings.get(status="published")
-    measure = measure_decide(
-        actor=people["qa-signatory"],
-        finding=finding,
-        party="afghanistan",
-        kind="warning",
-        text="A warning.",
-        due=None,
-        code=fresh_code(people["qa-signatory"]),
-    )
-    if key == "announced":
-        measure = measure_announce(actor=people["qa-monitor"], measure=measure)
-    return measure
-
-
-def _assessment(people: dict[str, User], key: str) -> Assessment:
-    """The monitors' proposal for a commitment, party and month; confirmed or not."""
-    from truceline.followup.compliance import assessment_confirm, assessment_propose
-
-    proposed = assessment_propose(
-        actor=people["qa-monitor"],
-        commitment="no-cross-border-fire",
-        party="afghanistan",
-        period="2025-11",
-        status="partly",
-        reasons="two confirmed incidents",
-    )
-    if key == "confirmed":
-        signatory = people["qa-signatory"]
-        return assessment_confirm(actor=signatory, assessment=proposed, code=fresh_code(signatory))
-    return proposed
-
-
 def _first(model: type[models.Model]) -> Callable[[dict[str, User], str], models.Model]:
     return lambda people, key: model.objects.first()  # type: ignore[return-value]
-
-
-def _event(people: dict[str, User], key: str | None) -> Event:
-    """An event made by the system, or (``event:USER``) by that person: their receipt."""
-    actor = people[key] if key else None
-    with transaction.atomic():
-        return event_append(
-            actor=actor, kind="token.created", object_type="t", object_id="1", payload={}
-        )
-
-
-REPORT = ReportInput(
-    category="shelling",
-    accused_party="afghanistan",
-    occurred_at=dt.datetime(2025, 11, 2, 4, 30, tzinfo=dt.UTC),
-    time_precision="exact",
-    lat=34.1,
-    lon=71.1,
-    location_precision="near",
-    place="torkham",
-    narrative="Mortar rounds landed near the post.",
-    casualties={},
-    origin=None,
-    confidentiality="parties",
-    urgent=False,
-    sources=["post commander"],
-    evidence=[],
-)
-FINDING = FindingInput(
-    determination="confirmed-violation",
-    confidence="high",
-    grade="direct",
-    actor="afghan-taliban-forces",
-    territory="afghanistan",
-    intent="deliberate",
-    clauses=["no-cross-border-fire"],
-    summary="Shelling from Afghan positions.",
-    evidence=[],
-)
-ORDER = ["received", "triaged", "under-verification", "finding-drafted", "endorsed", "published"]
-
-
-def make_incident(
-    people: dict[str, User],
-    state: str,
-    confidentiality: str = "parties",
-    evidence: tuple[str, ...] = (),
-    filer: str = "pk-liaison",
-    category: str = "shelling",
-) -> Incident:
-    """An incident filed by Pakistan (or ``filer``) against Afghanistan, driven by the services
-    to ``state``."""
-    mon = people["qa-monitor"]
-    report, _ = report_submit(
-        actor=people[filer],
-        data=replace(
-            REPORT, confidentiality=confidentiality, evidence=list(evidence), category=category
-        ),
-    )
-    incident = report.incident
-    if state == "withdrawn":
-        report_withdraw(actor=people["pk-liaison"], report=report)
-    elif state == "inadmissible":
-        incident_triage(incident=incident, actor=mon, admissible=False, reason="duplicate claim")
-    elif state == "merged":
-        other, _ = report_submit(actor=people["pk-liaison"], data=REPORT)
-        incident_merge(incident=incident, actor=mon, into=other.incident)
-    else:
-        steps = ORDER[: ORDER.index(state) + 1]
-        if "triaged" in steps:
-            incident_triage(incident=incident, actor=mon, admissible=True, reason="")
-        if "under-verification" in steps:
-            incident_open(incident=incident, actor=mon)
-        if "finding-drafted" in steps:
-            finding_draft(incident=incident, actor=mon, data=FINDING)
-        if "endorsed" in steps:
-            finding = incident.findings.get()
-            for signatory in ("qa-signatory", "tr-signatory"):
-                finding_vote(
-                    finding=finding,
-                    actor=people[signatory],
-                    vote="endorse",
-                    reasons="",
-                    code=fresh_code(people[signatory]),
-                )
-        if "published" in steps:
-            finding = incident.findings.get()
-            concerned = parties_concerned(finding)
-            for liaison in ("pk-liaison", "af-liaison"):
-                if people[liaison].organisation_id in concerned:
-                    finding_acknowledge(finding=finding, actor=people[liaison])
-            finding_publish(finding=finding, actor=mon)
-    incident.refresh_from_db()
-    assert incident.state == state
-    return incident
-
-
-def _osint(kind: str) -> models.Model:
-    """One ingested article and what the extraction found in it."""
-    from truceline.osint.models import Article, Candidate, CandidateGroup, Claim, Feed, Mention
-    from truceline.osint.services import Incoming, ingest
-
-    if kind == "feed":
-        return Feed.objects.create(
-            url="https://feeds.example/rss", added_at=dt.datetime.now(dt.UTC)
-        )
-    text = (
-        "PESHAWAR: Mortars fired from across the border wounded four villagers in Bajaur "
-        "district on Tuesday, police said.\n\nThe Foreign Office said on Tuesday that Pakistan "
-        "would not tolerate attacks. Torkham remained closed to trade on Tuesday."
-    )
-    ingest(actor=None, items=[Incoming("Shelling in Bajaur", text, dt.date(2025, 11, 5))])
-    model = {
-        "article": Article,
-        "candidate": Candidate,
-        "candidate-group": CandidateGroup,
-        "claim": Claim,
-        "mention": Mention,
-    }[kind]
-    obj = model._default_manager.first()
-    assert obj is not None, kind
-    return obj
-
-
-def _historic() -> models.Model:
-    """One imported UCDP event."""
-    batch = ImportBatch.objects.create(
-        source="ucdp",
-        file_name="ged.csv",
-        sha256="0" * 64,
-        rows=1,
-        imported_at=dt.datetime.now(dt.UTC),
-    )
-    return HistoricEvent.objects.create(
-        source="ucdp",
-        source_id="1",
-        batch=batch,
-        digest="0" * 64,
-        event_date=dt.date(2024, 1, 1),
-        end_date=dt.date(2024, 1, 1),
-        event_type="State-based conflict",
-        country_name="Pakistan",
-        lat=34.0,
-        lon=71.0,
-    )
-
-
-def _recorded_round(people: dict[str, User]) -> sm.Round:
-    """A round the mechanism recorded and no guarantor has announced yet."""
-    from truceline.followup.rounds import RoundInput, round_record
-
-    return round_record(
-        actor=people["qa-monitor"],
-        data=RoundInput(
-            title="Talks", venue="Doha", starts=dt.date(2026, 1, 5), ends=dt.date(2026, 1, 6)
-        ),
-    )
-
-
-def _reconsidered(people: dict[str, User]) -> Incident:
-    """Published, then reopened on Afghanistan's request: its first finding is superseded."""
-    incident = make_incident(people, "published")
-    request = reconsideration_request(
-        incident=incident, actor=people["af-liaison"], reasons="New evidence."
-    )
-    reconsideration_decide(
-        request=request, actor=people["qa-monitor"], accept=True, reasons="Worth a look."
-    )
-    incident.refresh_from_db()
-    return incident
-
-
-def _finding(people: dict[str, User], status: str) -> Finding:
-    if status == "reconsidered":
-        return _reconsidered(people).findings.get()
-    if status == "superseded":
-        incident = make_incident(people, "finding-drafted")
-        old = incident.findings.get()
-        finding_draft(incident=incident, actor=people["qa-monitor"], data=FINDING)
-        old.refresh_from_db()
-        return old
-    state = {"draft": "finding-drafted", "endorsed": "endorsed", "published": "published"}[status]
-    return make_incident(people, state).findings.get()
-
-
-def _response(people: dict[str, User], state: str) -> Response:
-    if state == "reopened":  # answered after a publication: not public until published again
-        incident = _reconsidered(people)
-        return response_submit(
-            incident=incident, actor=people["af-liaison"], text="Still denied.", evidence=[]
-        )
-    incident = make_incident(people, "under-verification")
-    response = response_submit(
-        incident=incident, actor=people["af-liaison"], text="Denied.", evidence=[]
-    )
-    if state == "published":
-        mon = people["qa-monitor"]
-        finding = finding_draft(incident=incident, actor=mon, data=FINDING)
-        for signatory in ("qa-signatory", "tr-signatory"):
-            finding_vote(
-                finding=finding,
-                actor=people[signatory],
-                vote="endorse",
-                reasons="",
-                code=fresh_code(people[signatory]),
-            )
-        for liaison in ("pk-liaison", "af-liaison"):
-            finding_acknowledge(finding=finding, actor=people[liaison])
-        finding_publish(finding=finding, actor=mon)
-    return response
-
-
-def _question(people: dict[str, User], party: str) -> Question:
-    incident = make_incident(people, "under-verification")
-    return question_ask(
-        incident=incident, actor=people["qa-monitor"], party=party, text="Which unit fired?"
-    )
-
-
-def _reconsideration(people: dict[str, User], party: str) -> Reconsideration:
-    incident = make_incident(people, "inadmissible")
-    return reconsideration_request(
-        incident=incident, actor=people["pk-liaison"], reasons="It is not a duplicate."
-    )
-
-
-def _seal(people: dict[str, User], key: str) -> Seal:
-    report = make_incident(people, "received").reports.get()
-    return seal_create(
-        actor=people["qa-monitor"],
-        target=report,
-        field="narrative",
-        passage="Mortar",
-        reason="test",
-    )
-
-
-def _crossing_change(people: dict[str, User], key: str) -> CrossingChange:
-    return crossing_status_record(
-        actor=people["qa-monitor"],
-        crossing=sm.Place.objects.get(pk="torkham"),
-        status="closed",
-        audiences=[],
-        since=dt.datetime(2025, 10, 12, tzinfo=dt.UTC),
-        source="Monitors' visit",
-    )
 
 
 def _tally(model: type[models.Model], incident: Incident) -> models.Model:
@@ -539,37 +195,37 @@ def _tally(model: type[models.Model], incident: Incident) -> models.Model:
 
 BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
     "incident": lambda people, state: (
-        _reconsidered(people) if state == "reconsidered" else make_incident(people, state)
+        make_reconsidered(people) if state == "reconsidered" else make_incident(people, state)
     ),
     "incident-monitor": lambda people, state: make_incident(people, state, filer="qa-monitor"),
-    "question": _question,
-    "reconsideration": _reconsideration,
-    "seal": _seal,
+    "question": make_question,
+    "reconsideration": make_reconsideration,
+    "seal": make_seal,
     "draft": lambda people, key: draft_save(actor=people[key], data={"narrative": "half"}),
     "report": lambda people, state: make_incident(people, state).reports.get(),
     "report-mechanism": lambda people, state: make_incident(
         people, state, "mechanism"
     ).reports.get(),
-    "response": _response,
-    "finding": _finding,
+    "response": make_response,
+    "finding": make_finding,
     "scenario": _first(sm.Scenario),
     "organisation": lambda people, key: sm.Organisation.objects.get(pk=key),
     "category": lambda people, key: sm.Category.objects.get(pk=key),
     "commitment": _first(sm.Commitment),
     "round": lambda people, state: (
-        _recorded_round(people) if state else _first(sm.Round)(people, state)
+        make_recorded_round(people) if state else _first(sm.Round)(people, state)
     ),
     "sector": _first(sm.Sector),
     "place": lambda people, key: sm.Place.objects.get(pk=key),
     "actor": _first(sm.Actor),
     "user": lambda people, key: people[key],
     "token": lambda people, key: token_create(actor=None, user=people[key])[0],
-    "event": _event,
-    "evidence": _evidence,
-    "request": _request,
-    "measure": _measure,
-    "assessment": _assessment,
-    "crossing-change": _crossing_change,
+    "event": make_event,
+    "evidence": make_evidence,
+    "request": make_request,
+    "measure": make_measure,
+    "assessment": make_assessment,
+    "crossing-change": make_crossing_change,
     "cell-tally": lambda people, state: _tally(CellTally, make_incident(people, state)),
     "cell-total": lambda people, state: _tally(CellTotal, make_incident(people, state)),
     "week-tally": lambda people, state: _tally(WeekTally, make_incident(people, state)),
@@ -584,10 +240,10 @@ BUILDERS: dict[str, Callable[[dict[str, User], str], models.Model]] = {
         created_at=dt.datetime.now(dt.UTC),
     ),
     "webhook": lambda people, key: webhook_create(actor=people[key], url="http://127.0.0.1:9/")[0],
-    "historic-event": lambda people, key: _historic(),
-    "import-batch": lambda people, key: _historic().batch,
+    "historic-event": lambda people, key: make_historic(),
+    "import-batch": lambda people, key: make_historic().batch,
     **{
-        kind: (lambda people, key, kind=kind: _osint(kind))
+        kind: (lambda people, key, kind=kind: make_osint(kind))
         for kind in ("article", "candidate", "candidate-group", "claim", "mention", "feed")
     },
 }
@@ -668,7 +324,7 @@ def test_every_policed_model_is_in_the_matrix() -> None:
 @pytest.mark.django_db
 def test_inactive_users_are_the_public(people: dict[str, User]) -> None:
     monitor = people["qa-monitor"]
-    _event(people, "")
+    make_event(people, "")
     assert visible_to(monitor, Event).exists()
     monitor.is_active = False
     assert not visible_to(monitor, Event).exists()

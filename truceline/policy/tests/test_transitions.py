@@ -24,13 +24,9 @@ from truceline.findings.models import Finding, Reconsideration
 from truceline.incidents import services as inc
 from truceline.incidents.models import Incident
 from truceline.policy import access
-from truceline.policy.tests.test_matrix import (
-    FINDING,
-    ROLES,
-    _finding,
-    _reconsideration,
-    make_incident,
-)
+from truceline.testing.builders import make_finding, make_reconsideration
+from truceline.testing.incidents import FINDING, make_incident
+from truceline.testing.people import ROLES
 
 INCIDENT_TABLE = """
 # state              action        public pk-li af-li qa-mo tr-mo qa-si tr-si admin
@@ -212,7 +208,7 @@ def test_incident_steps(people: dict[str, User], state: str) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", ["draft", "endorsed", "published", "superseded"])
 def test_finding_steps(people: dict[str, User], status: str) -> None:
-    finding = _finding(people, status)
+    finding = make_finding(people, status)
     actions: dict[str, Callable[..., Any]] = {
         "vote": lambda f, u: fs.finding_vote(
             finding=f, actor=u, vote="endorse", reasons="", code=fresh_code(u)
@@ -238,7 +234,7 @@ def test_finding_steps(people: dict[str, User], status: str) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("decision", ["pending", "refused"])
 def test_reconsideration_steps(people: dict[str, User], decision: str) -> None:
-    request = _reconsideration(people, "pakistan")
+    request = make_reconsideration(people, "pakistan")
     if decision == "refused":
         fs.reconsideration_decide(
             request=request, actor=people["qa-monitor"], accept=False, reasons="No."

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from truceline.findings.models import Finding
-from truceline.policy.tests.test_matrix import make_incident
+from truceline.testing.incidents import make_incident
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from truceline.core.errors import Invalid
 from truceline.followup.services import RequestInput, SubjectInput, request_make
-from truceline.policy.tests.test_matrix import make_incident
 from truceline.publications.periodic import render_pdf
+from truceline.testing.incidents import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import os
 import pytest
 from django.test import Client
 
-from tests.api.test_story import REPORT
 from truceline.accounts.testing import force_sign_in
 from truceline.idempotency.models import IdempotencyKey
 from truceline.reports.models import Report
 from truceline.security import ratelimit
 from truceline.security.models import Kind, SecurityEvent
+from truceline.testing.story import REPORT
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import truceline
-from conftest import PASSWORD, totp_code
 from truceline.accounts.models import User
 from truceline.accounts.testing import authenticator, force_sign_in, fresh_code
 from truceline.accounts.twofactor import authenticator_remove
@@ -27,8 +26,10 @@ from truceline.findings.models import SigningKey
 from truceline.followup.models import Assessment, Measure
 from truceline.ledger.models import Event, LedgerKey
 from truceline.policy import SIGNED_ACTS
-from truceline.policy.tests.test_matrix import _recorded_round, make_incident
 from truceline.scenario.models import Round
+from truceline.testing.builders import make_recorded_round
+from truceline.testing.incidents import make_incident
+from truceline.testing.people import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +208,7 @@ def _measure(people: dict[str, User]) -> dict[str, Any]:
 
 
 def _round(people: dict[str, User]) -> dict[str, Any]:
-    slug = _recorded_round(people).slug
+    slug = make_recorded_round(people).slug
     return {
         "api": (f"/rounds/{slug}/announce", {}),
         "web": (f"/agreement/rounds/{slug}/announce", {}),

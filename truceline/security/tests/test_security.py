@@ -7,13 +7,13 @@ from django.core import mail
 from django.test import Client
 from django_otp.oath import totp
 
-from conftest import PASSWORD, totp_code
-from tests.api.test_story import REPORT
 from truceline.accounts.models import ApiToken
 from truceline.accounts.testing import authenticator, force_sign_in
 from truceline.reports.models import Report
 from truceline.security.models import Kind, SecurityEvent
 from truceline.security.services import emergency_revoke
+from truceline.testing.people import PASSWORD, totp_code
+from truceline.testing.story import REPORT
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_a_vote_needs_a_fresh_code_and_a_code_works_once(api, people) -> None:  
     incident = body["incident"]["id"]
     api.post(f"/incidents/{incident}/triage", {"admissible": True}, as_="qa-monitor")
     api.post(f"/incidents/{incident}/open", {}, as_="qa-monitor")
-    from tests.api.test_story import FINDING
+    from truceline.testing.story import FINDING
 
     status, finding = api.post(f"/incidents/{incident}/finding", FINDING, as_="qa-monitor")
     assert status == 201, finding

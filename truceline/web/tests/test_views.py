@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
 from truceline.ledger.models import Event
+from truceline.testing.people import PASSWORD
 
 HOMES = {
     "pk-liaison": "Allegations awaiting your reply",

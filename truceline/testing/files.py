@@ -1,12 +1,28 @@
-"""Real files, made here: what a liaison might send, and what an attacker would."""
+"""Real files, made here: what a liaison might send, and what an attacker would; and the API
+call that sends them."""
 
 from __future__ import annotations
 
 import io
 import struct
 import zipfile
+from typing import Any
 
+from django.test import Client
 from PIL import Image
+
+
+def upload(api: Any, who: str, *named: tuple[str, bytes], sharing: str = "mechanism") -> Any:
+    client: Client = api.client
+    data: dict[str, Any] = {"sharing": sharing, "files": []}
+    for name, content in named:
+        handle = io.BytesIO(content)
+        handle.name = name
+        data["files"].append(handle)
+    answer = client.post(
+        "/api/v1/evidence", data=data, HTTP_AUTHORIZATION=f"Bearer {api.token(who)}"
+    )
+    return answer.status_code, answer.json()
 
 
 def jpeg_with_gps(lat: float = 34.1123, lon: float = 71.0981) -> bytes:
