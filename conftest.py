@@ -21,6 +21,7 @@ from truceline.accounts.testing import force_sign_in
 from truceline.findings.keys import signing_key_create
 from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
+from truceline.testing.network import Internet, Listener, listeners
 from truceline.testing.people import PASSWORD, PEOPLE, totp_code
 
 # The suite's own listeners are on 127.0.0.1: outbound requests may reach loopback in tests (the
@@ -180,3 +181,16 @@ def login(client: Client, people: dict[str, User]) -> Callable[[str], Client]:
         return force_sign_in(client, people[username])
 
     return as_
+
+
+@pytest.fixture
+def listen() -> Iterator[Callable[..., Listener]]:
+    """HTTP listeners on 127.0.0.1 made on demand (``listen(body)``), shut down after."""
+    with listeners() as make:
+        yield make
+
+
+@pytest.fixture
+def internet(monkeypatch: pytest.MonkeyPatch) -> Internet:
+    """Names that resolve to the addresses a test chooses (the outbound checks see them)."""
+    return Internet(monkeypatch)

@@ -32,34 +32,18 @@ class Migration(migrations.Migration):
             for name in PREFIXES
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="notification",
-            name="public_id",
-            field=models.CharField(
-                default=truceline.notify.models._notification_id,
-                editable=False,
-                max_length=16,
-                unique=True,
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhook",
-            name="public_id",
-            field=models.CharField(
-                default=truceline.notify.models._webhook_id,
-                editable=False,
-                max_length=16,
-                unique=True,
-            ),
-        ),
-        migrations.AlterField(
-            model_name="delivery",
-            name="public_id",
-            field=models.CharField(
-                default=truceline.notify.models._delivery_id,
-                editable=False,
-                max_length=16,
-                unique=True,
-            ),
+        *(
+            migrations.AlterField(
+                model_name=name,
+                name="public_id",
+                field=models.CharField(
+                    default=default, editable=False, max_length=16, unique=True
+                ),
+            )
+            for name, default in (
+                ("notification", truceline.notify.models._notification_id),
+                ("webhook", truceline.notify.models._webhook_id),
+                ("delivery", truceline.notify.models._delivery_id),
+            )
         ),
     ]

@@ -13,7 +13,6 @@ import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -23,21 +22,10 @@ from truceline.core.errors import Invalid
 from truceline.notify.models import Attempt, Delivery, Webhook
 from truceline.notify.services import webhook_create
 from truceline.testing.incidents import make_incident
-from truceline.testing.network import Internet, Listener, listeners, signed_correctly
+from truceline.testing.network import signed_correctly
 from truceline.testing.tasks import work
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def listen() -> Iterator[Callable[..., Listener]]:
-    with listeners() as make:
-        yield make
-
-
-@pytest.fixture
-def internet(monkeypatch: pytest.MonkeyPatch) -> Internet:
-    return Internet(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ as notify's tests use it) gives names public addresses that reach listeners here
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from truceline.accounts.models import User
 from truceline.osint.models import Article, Feed
 from truceline.osint.sources import SourceError, feed_entries
 from truceline.osint.tasks import poll
-from truceline.testing.network import Internet, Listener, listeners
+from truceline.testing.network import Internet, Listener
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +34,6 @@ PAGE = (
     f"<article><h1>Suicide bombing outside Islamabad court</h1>{PARAGRAPHS}</article>"
     "</body></html>"
 ).encode()
-
-
-@pytest.fixture
-def listen() -> Iterator[Callable[..., Listener]]:
-    with listeners() as make:
-        yield make
-
-
-@pytest.fixture
-def internet(monkeypatch: pytest.MonkeyPatch) -> Internet:
-    return Internet(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
