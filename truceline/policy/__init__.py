@@ -7,14 +7,16 @@ answers for an object the user can see; a refusal there is a 403. The matrix tes
 (policy/tests/test_matrix.py) checks the whole table.
 """
 
-from truceline.policy import exchange as _exchange  # noqa: F401 (registers its rules)
 from truceline.policy.core import (
+    Step,
     Viewer,
     access,
     can,
     is_mediator,
     is_party_user,
     register,
+    register_actions,
+    registered_actions,
     role_of,
     visible_to,
 )
@@ -28,12 +30,25 @@ from truceline.policy.factors import (
 from truceline.policy.followup import access_measure, access_request
 from truceline.policy.geography import cell_tally_visible, sees_exact_location
 from truceline.policy.notify import access_webhook
-from truceline.policy.osint import access_candidate
-from truceline.policy.platform import access_event, access_round, access_token, access_user
-from truceline.policy.workflow import sees_reporter
+from truceline.policy.osint import access_candidate, reads_working_file
+from truceline.policy.pages import navigation, reads_parties_edition, reads_sealed, sees_mechanism
+from truceline.policy.platform import (
+    access_event,
+    access_round,
+    access_token,
+    access_user,
+    audience,
+    desk_of,
+    may_administer,
+)
+from truceline.policy.rules import register_all
+from truceline.policy.workflow import assignable_monitors, may_be_assigned, sees_reporter
+
+register_all()  # explicitly, once: importing a rule module declares nothing (rules.py)
 
 __all__ = [
     "SIGNED_ACTS",
+    "Step",
     "Viewer",
     "access",
     "access_candidate",
@@ -45,16 +60,28 @@ __all__ = [
     "access_token",
     "access_user",
     "access_webhook",
+    "assignable_monitors",
+    "audience",
     "can",
     "cell_tally_visible",
+    "desk_of",
     "is_mediator",
     "is_party_user",
+    "may_administer",
+    "may_be_assigned",
     "may_remove_authenticator",
+    "navigation",
+    "reads_parties_edition",
+    "reads_sealed",
+    "reads_working_file",
     "register",
+    "register_actions",
+    "registered_actions",
     "role_of",
     "second_factor_pending",
     "second_factor_required",
     "sees_exact_location",
+    "sees_mechanism",
     "sees_reporter",
     "visible_to",
 ]

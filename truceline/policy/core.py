@@ -1,8 +1,17 @@
-"""The policy's machinery: a registry of visibility and action rules per model."""
+"""The policy's machinery: a registry of visibility and action rules per model, and of the
+actions that have no object yet (filing a report, making a request: ``"<thing>.<verb>"``).
+
+An action's rule says who may take it; where the object's state matters too, the rule is a
+``Step``: ``who`` (refused: 403) and ``when`` (refused: 409). ``can()`` answers both, for the
+pages' and the API's offers of the steps a viewer may take now; a service that tells a
+refusal from a conflict asks ``can(..., any_state=True)`` first and then checks the state
+itself, under its lock.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -17,8 +26,19 @@ M = TypeVar("M", bound=models.Model)
 Visibility = Callable[[Viewer], "models.QuerySet[Any]"]
 Rule = Callable[[Viewer, Any], bool]
 
+
+@dataclass(frozen=True)
+class Step:
+    """An action on an object in a state: ``who`` may take it, and ``when`` (the object's
+    state) it may be taken."""
+
+    who: Rule
+    when: Callable[[Any], bool]
+
+
 _VISIBILITY: dict[type[models.Model], Visibility] = {}
-_ACTIONS: dict[tuple[type[models.Model], str], Rule] = {}
+_ACTIONS: dict[tuple[type[models.Model], str], Rule | Step] = {}
+_OBJECTLESS: dict[str, Callable[[Viewer], bool]] = {}
 
 
 def role_of(user: Viewer) -> str:
@@ -52,12 +72,28 @@ def register(
     model: type[M],
     *,
     visible: Callable[[Viewer], models.QuerySet[M]],
-    actions: dict[str, Callable[[Viewer, M], bool]] | None = None,
+    actions: dict[str, Callable[[Viewer, M], bool] | Step] | None = None,
 ) -> None:
     """Declare a model's visibility rule and the rules of its actions."""
     _VISIBILITY[model] = visible
     for action, rule in (actions or {}).items():
         _ACTIONS[(model, action)] = rule
+
+
+def register_actions(actions: dict[str, Callable[[Viewer], bool]]) -> None:
+    """Declare actions that have no object yet, named ``"<thing>.<verb>"``."""
+    for action, rule in actions.items():
+        if "." not in action:
+            raise ValueError(f"an action without an object is named <thing>.<verb>: {action}")
+        _OBJECTLESS[action] = rule
+
+
+def registered_actions() -> dict[str, set[str]]:
+    """Every action a rule decides: per model name, and ``""`` for those without an object."""
+    out: dict[str, set[str]] = {"": set(_OBJECTLESS)}
+    for model, action in _ACTIONS:
+        out.setdefault(model.__name__, set()).add(action)
+    return out
 
 
 def visible_to(user: Viewer, model: type[M]) -> models.QuerySet[M]:
@@ -79,12 +115,21 @@ def access(user: Viewer, model: type[M], **lookup: Any) -> M:
     return obj
 
 
-def can(user: Viewer, action: str, obj: models.Model) -> bool:
-    """Whether this user may do ``action`` on ``obj`` ("view" is visibility itself)."""
+def can(
+    user: Viewer, action: str, obj: models.Model | None = None, *, any_state: bool = False
+) -> bool:
+    """Whether this user may do ``action`` on ``obj`` now ("view" is visibility itself), or,
+    without an object, the action ``"<thing>.<verb>"``. With ``any_state``, whether this user
+    is one who may, whatever the object's state (the service then checks the state: 409)."""
+    if obj is None:
+        objectless = _OBJECTLESS.get(action)
+        return objectless is not None and objectless(user)
     model = type(obj)
     if action == "view":
         return visible_to(user, model).filter(pk=obj.pk).exists()
     rule = _ACTIONS.get((model, action))
     if rule is None:
         return False
+    if isinstance(rule, Step):
+        return rule.who(user, obj) and (any_state or rule.when(obj))
     return rule(user, obj)

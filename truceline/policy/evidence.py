@@ -27,11 +27,14 @@ from django.db.models import Exists, OuterRef, Q
 from truceline.accounts.models import User
 from truceline.evidence.models import Citation, Evidence, Kind, Sharing
 from truceline.policy.core import (
+    Step,
     Viewer,
     is_mediator,
     is_party_user,
     organisation_of,
     register,
+    register_actions,
+    role_of,
     visible_to,
 )
 from truceline.policy.workflow import is_monitor, reports_visible, responses_visible
@@ -100,9 +103,13 @@ def sees_original(user: Viewer, item: Evidence) -> bool:
     return is_party_user(user) and organisation_of(user) == item.organisation_id
 
 
-def may_copy(user: Viewer, item: Evidence) -> bool:
-    """Monitors make the copy without metadata of an original."""
-    return is_monitor(user) and item.kind == Kind.ORIGINAL
+# Monitors make the copy without metadata, of an original (409 for a copy).
+may_copy = Step(who=is_monitor, when=lambda item: item.kind == Kind.ORIGINAL)
+
+
+def may_upload(user: Viewer) -> bool:
+    """Those who file upload: a party's liaison, or a monitor, for its organisation."""
+    return role_of(user) in {"liaison", "monitor"} and organisation_of(user) is not None
 
 
 def knows_people(user: Viewer) -> models.QuerySet[User]:
@@ -111,14 +118,17 @@ def knows_people(user: Viewer) -> models.QuerySet[User]:
     return visible_to(user, User)
 
 
-register(
-    Evidence,
-    visible=evidence_visible,
-    actions={"share": is_monitor, "copy": may_copy, "custody": sees_original},
-)
-
-
 def access_evidence(user: Viewer, evidence_id: str) -> Evidence:
     from truceline.policy.core import access
 
     return access(user, Evidence, pk=evidence_id)
+
+
+def register_rules() -> None:
+    """Evidence's rules: called once, by the policy package (rules.py)."""
+    register(
+        Evidence,
+        visible=evidence_visible,
+        actions={"share": is_monitor, "copy": may_copy, "custody": sees_original},
+    )
+    register_actions({"evidence.upload": may_upload})

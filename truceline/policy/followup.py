@@ -8,11 +8,13 @@ from django.db.models import Q
 
 from truceline.followup.models import Assessment, Measure, PartyRequest, RequestState
 from truceline.policy.core import (
+    Step,
     Viewer,
     is_mediator,
     is_party_user,
     liaison_org,
     register,
+    register_actions,
     role_of,
 )
 from truceline.policy.workflow import is_monitor
@@ -27,14 +29,10 @@ def requests_visible(user: Viewer) -> models.QuerySet[PartyRequest]:
     return PartyRequest.objects.none()
 
 
-def may_answer(user: Viewer, request: PartyRequest) -> bool:
-    return liaison_org(user) == request.to_party_id and request.state == RequestState.OPEN
-
-
-register(
-    PartyRequest,
-    visible=requests_visible,
-    actions={"answer": may_answer, "verify": is_monitor},
+# The liaison of the party asked, while the request is open (409 once answered).
+may_answer = Step(
+    who=lambda user, request: liaison_org(user) == request.to_party_id,
+    when=lambda request: request.state == RequestState.OPEN,
 )
 
 
@@ -61,13 +59,6 @@ def measures_visible(user: Viewer) -> models.QuerySet[Measure]:
     return Measure.objects.filter(announced)
 
 
-register(
-    Measure,
-    visible=measures_visible,
-    actions={"announce": is_monitor, "done": is_monitor},
-)
-
-
 def access_measure(user: Viewer, measure_id: str) -> Measure:
     from truceline.policy.core import access
 
@@ -81,8 +72,31 @@ def assessments_visible(user: Viewer) -> models.QuerySet[Assessment]:
     return Assessment.objects.filter(confirmed_at__isnull=False)
 
 
-def may_confirm(user: Viewer, assessment: Assessment) -> bool:
-    return role_of(user) == "signatory" and assessment.confirmed_at is None
+# A guarantor's signatory confirms the monitors' proposal, once (409 once confirmed).
+may_confirm = Step(
+    who=lambda user, assessment: role_of(user) == "signatory",
+    when=lambda assessment: assessment.confirmed_at is None,
+)
 
 
-register(Assessment, visible=assessments_visible, actions={"confirm": may_confirm})
+def register_rules() -> None:
+    """The follow-up's rules: called once, by the policy package (rules.py)."""
+    register(
+        PartyRequest,
+        visible=requests_visible,
+        actions={"answer": may_answer, "verify": is_monitor},
+    )
+    register(
+        Measure,
+        visible=measures_visible,
+        actions={"announce": is_monitor, "done": is_monitor},
+    )
+    register(Assessment, visible=assessments_visible, actions={"confirm": may_confirm})
+    register_actions(
+        {
+            # a party's liaison asks the other party (its organisation is the asking party)
+            "request.make": is_party_user,
+            # the monitors propose a compliance status; the guarantors confirm it (above)
+            "assessment.propose": is_monitor,
+        }
+    )

@@ -20,7 +20,7 @@ from django.db.models import Q
 from truceline.dashboards.models import CellTally, CellTotal, WeekTally
 from truceline.geo.models import CrossingChange
 from truceline.incidents.models import OPENED_STATES
-from truceline.policy.core import Viewer, is_mediator, liaison_org, register
+from truceline.policy.core import Viewer, is_mediator, liaison_org, register, register_actions
 from truceline.policy.workflow import is_monitor
 
 M = TypeVar("M", bound=models.Model)
@@ -45,17 +45,20 @@ def _counts_visible(model: type[M]) -> Callable[[Viewer], models.QuerySet[M]]:
 cell_tally_visible = _counts_visible(CellTally)
 
 
-register(
-    CrossingChange,
-    visible=lambda user: CrossingChange.objects.all(),
-    actions={"record": is_monitor},
-)
-register(CellTally, visible=cell_tally_visible)
-register(CellTotal, visible=_counts_visible(CellTotal))
-register(WeekTally, visible=lambda user: WeekTally.objects.all())
-
-
 def sees_exact_location(user: Viewer) -> bool:
     """Public surfaces round every location to the scenario's precision (DESIGN.md); the
     mechanism and the parties see the points of what they may see."""
     return is_mediator(user) or liaison_org(user) is not None
+
+
+def register_rules() -> None:
+    """Geography's rules: called once, by the policy package (rules.py)."""
+    register(
+        CrossingChange,
+        visible=lambda user: CrossingChange.objects.all(),
+        actions={"record": is_monitor},
+    )
+    register(CellTally, visible=cell_tally_visible)
+    register(CellTotal, visible=_counts_visible(CellTotal))
+    register(WeekTally, visible=lambda user: WeekTally.objects.all())
+    register_actions({"crossing.record": is_monitor})  # monitors record a crossing's status

@@ -18,14 +18,16 @@ def _own(model: type[models.Model]) -> object:
     return visible
 
 
-register(Notification, visible=_own(Notification))  # type: ignore[arg-type]
-register(
-    Webhook,
-    visible=_own(Webhook),  # type: ignore[arg-type]
-    actions={"revoke": lambda user, hook: hook.user_id == user.pk and hook.revoked_at is None},
-)
-
-
 def access_webhook(user: Viewer, webhook_id: str) -> Webhook:
     """A webhook by the random id its owner sees (never the row's number)."""
     return access(user, Webhook, public_id=webhook_id)
+
+
+def register_rules() -> None:
+    """Notifications' rules: called once, by the policy package (rules.py)."""
+    register(Notification, visible=_own(Notification))  # type: ignore[arg-type]
+    register(
+        Webhook,
+        visible=_own(Webhook),  # type: ignore[arg-type]
+        actions={"revoke": lambda user, hook: hook.user_id == user.pk and hook.revoked_at is None},
+    )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
+from truceline.accounts.models import Role, User
 from truceline.findings.models import Finding, Reconsideration
 from truceline.incidents.models import OPENED_STATES, Incident, Question, Response
 from truceline.policy.core import (
@@ -29,6 +30,7 @@ from truceline.policy.core import (
     liaison_org,
     organisation_of,
     register,
+    register_actions,
     role_of,
 )
 from truceline.redaction.models import Seal
@@ -156,9 +158,40 @@ def may_reconsider(user: Viewer, incident: Incident) -> bool:
 
 
 def may_change_report(user: Viewer, report: Report) -> bool:
+    """The filing party's liaison; a monitor, the report it filed for its organisation."""
     if role_of(user) == "liaison":
         return report.filing_org_id == organisation_of(user)
-    return role_of(user) == "monitor" and report.filed_by_id == user.pk
+    return (
+        role_of(user) == "monitor"
+        and report.filed_by_id == user.pk
+        and report.filing_org_id == organisation_of(user)
+    )
+
+
+def may_file(user: Viewer) -> bool:
+    """A party's liaison (for its party) or a monitor (an observation of its own)."""
+    return role_of(user) in {"liaison", "monitor"} and organisation_of(user) is not None
+
+
+def may_draft(user: Viewer) -> bool:
+    """Those who file write drafts first (kept as written: nothing is checked yet)."""
+    return role_of(user) in {"liaison", "monitor"}
+
+
+def may_decide_measure(user: Viewer, finding: Finding) -> bool:
+    """A guarantor's signatory decides a measure, signed with its organisation's key (the
+    service checks the finding is published: 409 otherwise)."""
+    return role_of(user) == "signatory" and organisation_of(user) is not None
+
+
+def assignable_monitors() -> models.QuerySet[User]:
+    """Whom an incident may be assigned to: the active monitors."""
+    return User.objects.filter(role=Role.MONITOR, is_active=True)
+
+
+def may_be_assigned(user: Viewer) -> bool:
+    """Whether this person may be assigned an incident (an active monitor)."""
+    return role_of(user) == "monitor"
 
 
 def may_vote(user: Viewer, finding: Finding) -> bool:
@@ -174,46 +207,56 @@ def may_acknowledge(user: Viewer, finding: Finding) -> bool:
     return org is not None and org in parties_concerned(finding)
 
 
-register(
-    Incident,
-    visible=incidents_visible,
-    actions={
-        "triage": is_monitor,
-        "assign": is_monitor,
-        "merge": is_monitor,
-        "open": is_monitor,
-        "draft-finding": is_monitor,
-        "respond": may_respond,
-        "ask": is_monitor,
-        "reconsider": may_reconsider,
-    },
-)
-register(Question, visible=questions_visible, actions={"answer": may_answer, "seal": is_monitor})
-register(Seal, visible=mediators_only(Seal), actions={})
-register(
-    ReportDraft,
-    visible=lambda user: (
-        ReportDraft.objects.filter(owner_id=user.pk)
-        if user.is_authenticated and role_of(user) in {"liaison", "monitor"}
-        else ReportDraft.objects.none()
-    ),
-    actions={},
-)
-register(Reconsideration, visible=reconsiderations_visible, actions={"decide": is_monitor})
-register(
-    Report,
-    visible=reports_visible,
-    actions={"amend": may_change_report, "withdraw": may_change_report, "seal": is_monitor},
-)
-register(Response, visible=responses_visible, actions={"seal": is_monitor})
-register(
-    Finding,
-    visible=findings_visible,
-    actions={"vote": may_vote, "acknowledge": may_acknowledge, "publish": is_monitor},
-)
-
-
 def sees_reporter(user: Viewer, report: Report) -> bool:
     """Whether this viewer may know who filed a report and its sources: the filing
     organisation and the mechanism only, never the accused party."""
     return is_mediator(user) or organisation_of(user) == report.filing_org_id
+
+
+def register_rules() -> None:
+    """The workflow's rules: called once, by the policy package (rules.py)."""
+    register(
+        Incident,
+        visible=incidents_visible,
+        actions={
+            "triage": is_monitor,
+            "assign": is_monitor,
+            "merge": is_monitor,
+            "open": is_monitor,
+            "draft-finding": is_monitor,
+            "respond": may_respond,
+            "ask": is_monitor,
+            "reconsider": may_reconsider,
+        },
+    )
+    register(
+        Question, visible=questions_visible, actions={"answer": may_answer, "seal": is_monitor}
+    )
+    register(Seal, visible=mediators_only(Seal), actions={})
+    register(
+        ReportDraft,
+        visible=lambda user: (
+            ReportDraft.objects.filter(owner_id=user.pk)
+            if user.is_authenticated and role_of(user) in {"liaison", "monitor"}
+            else ReportDraft.objects.none()
+        ),
+        actions={},
+    )
+    register(Reconsideration, visible=reconsiderations_visible, actions={"decide": is_monitor})
+    register(
+        Report,
+        visible=reports_visible,
+        actions={"amend": may_change_report, "withdraw": may_change_report, "seal": is_monitor},
+    )
+    register(Response, visible=responses_visible, actions={"seal": is_monitor})
+    register(
+        Finding,
+        visible=findings_visible,
+        actions={
+            "vote": may_vote,
+            "acknowledge": may_acknowledge,
+            "publish": is_monitor,
+            "decide-measure": may_decide_measure,
+        },
+    )
+    register_actions({"report.file": may_file, "report.draft": may_draft})
