@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -66,8 +67,10 @@ def user_create(
 
 def user_set_password(*, actor: AbstractBaseUser | None, user: User, password: str | None) -> None:
     """Set a password, or (``None``) turn password sign-in off; the event records that it
-    changed, never the password or its hash. The person's other sessions end with it (the
-    session hash covers the password)."""
+    changed, never the password or its hash. Every API token of the person is revoked and
+    every other session of theirs ends with it (``user_sign_out_everywhere``): whoever knew
+    the old password may have minted or kept access. A view that keeps the person's own
+    session calls ``update_session_auth_hash`` after."""
     with transaction.atomic():
         if password is None:
             user.set_unusable_password()
@@ -81,6 +84,41 @@ def user_set_password(*, actor: AbstractBaseUser | None, user: User, password: s
             object_id=user.username,
             payload={"username": user.username},
         )
+        user_sign_out_everywhere(
+            actor=actor,
+            user=user,
+            because="password-set" if password is not None else "password-disabled",
+        )
+
+
+def user_sessions_end(user: User) -> int:
+    """Revoke every live API token of ``user`` and end every session of theirs (the session
+    epoch moves, so each session's hash is stale at its next request); return how many tokens.
+    The caller records why, in its own transaction (``user_sign_out_everywhere``,
+    ``security.services.emergency_revoke``). ``user`` is refreshed with the new epoch, so a
+    view may keep its own session with ``update_session_auth_hash``."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    return revoked
+
+
+def user_sign_out_everywhere(*, actor: AbstractBaseUser | None, user: User, because: str) -> int:
+    """A credential of ``user`` changed (``because``: a password, an authenticator): every
+    token and session of theirs ends, on the ledger. Runs inside the change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("user_sign_out_everywhere runs inside its change's transaction")
+    revoked = user_sessions_end(user)
+    event_append(
+        actor=actor,
+        kind="user.signed-out-everywhere",
+        object_type="user",
+        object_id=user.username,
+        payload={"username": user.username, "tokens": revoked, "because": because},
+    )
+    return revoked
 
 
 def token_digest(raw: str) -> str:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from truceline.accounts.services import user_sign_out_everywhere
 from truceline.core.errors import Forbidden, Invalid
 from truceline.ledger.services import event_append
 from truceline.policy.factors import (
@@ -75,7 +76,8 @@ def enrolment_start(user: AbstractBaseUser) -> TOTPDevice:
 
 
 def enrolment_confirm(user: AbstractBaseUser, device: TOTPDevice, code: str) -> TOTPDevice:
-    """Confirm a new authenticator with a code from it; the old one stops working."""
+    """Confirm a new authenticator with a code from it; the old one stops working, and so do
+    the person's API tokens and other sessions (the view keeps the session that confirmed)."""
     if device.confirmed or device.user_id != user.pk:
         raise Invalid({"code": [gettext("start again: this set-up is no longer pending")]})
     if not verify(device, code):
@@ -88,20 +90,23 @@ def enrolment_confirm(user: AbstractBaseUser, device: TOTPDevice, code: str) -> 
         replaced.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        kind = "user.second-factor-replaced" if had_one else "user.second-factor-set"
         event_append(
             actor=user,
-            kind="user.second-factor-replaced" if had_one else "user.second-factor-set",
+            kind=kind,
             object_type="user",
             object_id=user.get_username(),
             payload={"username": user.get_username()},
         )
+        # Whoever set up the old one (or signed in before there was one) keeps nothing.
+        user_sign_out_everywhere(actor=user, user=user, because=kind.removeprefix("user."))  # type: ignore[arg-type]
     return device
 
 
 def authenticator_remove(*, actor: AbstractBaseUser, device: TOTPDevice) -> None:
-    """The secretariat takes away a lost authenticator. Its owner's sessions stop being
-    verified at their next request (the device they named is gone), and the owner sets up a
-    new one at the next sign-in. On the ledger; the key is gone with the device."""
+    """The secretariat takes away a lost authenticator. Its owner's sessions end and API tokens
+    are revoked, and the owner sets up a new one at the next sign-in. On the ledger; the key is
+    gone with the device."""
     if not may_remove_authenticator(actor):
         raise Forbidden(gettext("only the secretariat removes an authenticator"))
     with transaction.atomic():
@@ -117,3 +122,4 @@ def authenticator_remove(*, actor: AbstractBaseUser, device: TOTPDevice) -> None
             object_id=owner.get_username(),
             payload={"username": owner.get_username()},
         )
+        user_sign_out_everywhere(actor=actor, user=owner, because="second-factor-removed")

@@ -54,6 +54,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         except ApiError as exc:
             error = exc
         else:
+            update_session_auth_hash(request, user)  # this session goes on; the others ended
             otp_login(request, device)
             messages.success(request, _("Your authenticator is set up."))
             return redirect("web:home")

@@ -74,6 +74,7 @@ KINDS: dict[str, Any] = {
     "measure.announced": _("Measure announced"),
     "measure.done": _("Measure carried out"),
     "crossing.status": _("Crossing status recorded"),
+    "edition.published": _("Public edition of the periodic report stored (a new version)"),
     # open sources and history
     "osint.ingested": _("Article ingested"),
     "candidate.accepted": _("Open-source candidate accepted as a report"),
@@ -91,6 +92,10 @@ KINDS: dict[str, Any] = {
     "user.second-factor-set": _("Second factor set up"),
     "user.password-disabled": _("Password sign-in turned off"),
     "user.emergency-revoked": _("Sessions and tokens revoked in an emergency"),
+    "user.signed-out-everywhere": _("Sessions ended and API tokens revoked: a credential changed"),
+    "user.change-requested": _("A change to a person's credentials awaits a second admin"),
+    "user.change-approved": _("A second admin approved a change to a person's credentials"),
+    "user.change-refused": _("A change to a person's credentials was refused"),
     "token.created": _("API token created"),
     "token.revoked": _("API token revoked"),
     "key.created": _("Signing key created"),

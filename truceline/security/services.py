@@ -10,12 +10,11 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import DatabaseError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from truceline.accounts.models import ApiToken, Role, User
-from truceline.accounts.services import request_bearer_user
+from truceline.accounts.models import Role, User
+from truceline.accounts.services import request_bearer_user, user_sessions_end
 from truceline.core.clientip import client_address
 from truceline.ledger.services import event_append
 from truceline.security.models import Kind, SecurityEvent
@@ -129,13 +128,10 @@ def emergency_revoke(
         from truceline.core.errors import Invalid
 
         raise Invalid({"reason": [gettext("say why (it goes on the record)")]})
-    now = timezone.now()
     counts = {"users": 0, "tokens": 0}
     with transaction.atomic():
         for user in users.select_for_update().order_by("pk"):
-            tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
-            revoked = tokens.update(revoked_at=now)
-            User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+            revoked = user_sessions_end(user)
             event_append(
                 actor=actor,
                 kind="user.emergency-revoked",
