@@ -323,6 +323,7 @@ TRUCELINE_RATE_LIMITS = {
     "signin": os.environ.get("TRUCELINE_RATE_SIGNIN", "60/h"),
     "submit": os.environ.get("TRUCELINE_RATE_SUBMIT", "120/m"),
     "export": os.environ.get("TRUCELINE_RATE_EXPORT", "60/h"),
+    "report": os.environ.get("TRUCELINE_RATE_REPORT", "30/h"),  # a report of any dates
 }
 # The scenario `truceline demo` loads.
 TRUCELINE_BUNDLED_SCENARIO = BASE_DIR / "scenario" / "bundled" / "pakistan-afghanistan-2025.yaml"

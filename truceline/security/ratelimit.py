@@ -46,6 +46,7 @@ RULES = (
     Rule("signin", "POST", re.compile(r"^/(signin|admin/login)/$"), by_address=True),
     Rule("submit", "POST", re.compile(rf"^(/reports/new/|{API_PREFIX}v1/reports)$"), False),
     Rule("export", "GET", re.compile(rf"^({API_PREFIX}v1)?/exports/incidents\.\w+$"), False),
+    Rule("report", "GET", re.compile(r"^/reports/periodic/any/$"), False),
 )
 
 

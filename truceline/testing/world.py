@@ -197,3 +197,51 @@ def read(answer: Any) -> str:
     else:
         data = answer.content
     return data.decode("utf-8", "replace") + data.decode("latin-1")
+
+
+def published_with_sealed_answer(people: dict[str, Any], passage: str) -> Any:
+    """An incident filed by Pakistan, answered by Afghanistan with ``passage`` in its answer,
+    the passage sealed by a monitor, and the finding endorsed and published (by the
+    services): what the public edition of the report prints, seals applied."""
+    from truceline.accounts.testing import fresh_code
+    from truceline.findings.services import (
+        finding_acknowledge,
+        finding_draft,
+        finding_publish,
+        finding_vote,
+        parties_concerned,
+    )
+    from truceline.incidents.services import response_submit
+    from truceline.redaction.services import seal_create
+    from truceline.testing.incidents import FINDING, make_incident
+
+    incident = make_incident(people, "under-verification")
+    answer = response_submit(
+        incident=incident,
+        actor=people["af-liaison"],
+        text=f"Our posts did not fire. {passage} was there that night.",
+        evidence=[],
+    )
+    seal_create(
+        actor=people["qa-monitor"],
+        target=answer,
+        field="text",
+        passage=passage,
+        reason="protects a witness",
+    )
+    finding = finding_draft(incident=incident, actor=people["qa-monitor"], data=FINDING)
+    for signatory in ("qa-signatory", "tr-signatory"):
+        finding_vote(
+            finding=finding,
+            actor=people[signatory],
+            vote="endorse",
+            reasons="",
+            code=fresh_code(people[signatory]),
+        )
+    concerned = parties_concerned(finding)
+    for liaison in ("pk-liaison", "af-liaison"):
+        if people[liaison].organisation_id in concerned:
+            finding_acknowledge(finding=finding, actor=people[liaison])
+    finding_publish(finding=finding, actor=people["qa-monitor"])
+    incident.refresh_from_db()
+    return incident
