@@ -33,7 +33,8 @@ from truceline.accounts.models import MEDIATOR_ROLES, PARTY_ROLES, ApiToken, Use
 from truceline.accounts.services import token_revoke, user_admin_saved, user_set_password
 from truceline.accounts.twofactor import authenticator_remove
 from truceline.core.admin import ReadOnlyAdmin
-from truceline.policy.factors import may_remove_authenticator, second_factor_pending
+from truceline.policy import can, may_administer
+from truceline.policy.factors import may_remove_authenticator
 
 
 def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -47,7 +48,7 @@ def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse
 def admin_has_permission(request: HttpRequest) -> bool:
     """An active staff member whose session has verified its second factor."""
     user = request.user
-    return bool(user.is_active and user.is_staff and not second_factor_pending(user))
+    return may_administer(user)
 
 
 def admin_password_change(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -150,7 +151,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The revoke action needs change permission; the change form stays read-only
         # because every field is read-only.
-        return obj is None and request.user.is_superuser
+        return obj is None and can(request.user, "token.revoke-many")
 
 
 if admin.site.is_registered(TOTPDevice):  # django-otp's own shows the key and its QR code

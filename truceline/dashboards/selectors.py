@@ -24,7 +24,7 @@ from truceline.followup.compliance import grid, periods
 from truceline.followup.models import Measure, PartyRequest, RequestState
 from truceline.geo.selectors import crossings_now
 from truceline.incidents.models import Incident, Response, State
-from truceline.policy import is_mediator, visible_to
+from truceline.policy import sees_mechanism, visible_to
 from truceline.scenario.models import Category, Organisation, OrganisationKind, Scenario
 
 WORKING = (State.RECEIVED, State.TRIAGED, State.UNDER_VERIFICATION, State.FINDING_DRAFTED)
@@ -170,7 +170,7 @@ def dashboard(
         visible_to(viewer, Organisation).filter(kind=OrganisationKind.PARTY, retired=False)
     )
     names = {p.slug: p.name for p in parties}
-    mediator = is_mediator(viewer)
+    mediator = sees_mechanism(viewer)
     # Public figures first: what anyone may see.
     published = visible_to(AnonymousUser(), Incident)
     last = {}

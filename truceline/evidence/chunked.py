@@ -23,6 +23,7 @@ from truceline.accounts.models import User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.evidence.models import ChunkedUpload, Evidence, UploadState
 from truceline.evidence.services import Received, evidence_receive
+from truceline.policy import can
 
 CHUNK_MAX = 16 << 20
 
@@ -41,7 +42,7 @@ def _partial(upload: ChunkedUpload) -> Path:
 
 
 def upload_begin(*, actor: User, filename: str, size: int, sha256: str) -> ChunkedUpload:
-    if actor.role not in {"liaison", "monitor"} or actor.organisation_id is None:
+    if not can(actor, "evidence.upload"):
         raise Forbidden(gettext("only party liaisons and monitors upload evidence"))
     errors = {}
     if not 0 < size <= settings.TRUCELINE_EVIDENCE_MAX_FILE:

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.evidence import store
 from truceline.evidence.models import Blob, Citation, Evidence, Kind, Sharing
 from truceline.evidence.sniff import Refused, Sniffed, sniff, strippable
 from truceline.evidence.strip import Stripped, name_for, stripped
 from truceline.ledger.services import event_append
+from truceline.policy import can
 
 SHARED = (Sharing.PARTIES, Sharing.PUBLIC)
 
@@ -57,7 +58,7 @@ def _blob(sha256: str, size: int, source: Any) -> Blob:
 def evidence_receive(*, actor: User, files: list[Received], sharing: str) -> list[Evidence]:
     """Liaisons and monitors upload; each file is sniffed and refused or kept whole. One bad
     file refuses the whole submission, and nothing of it is kept."""
-    if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
+    if not can(actor, "evidence.upload"):
         raise Forbidden(gettext("only party liaisons and monitors upload evidence"))
     if sharing not in Sharing.values or sharing == Sharing.PUBLIC:
         raise Invalid(
@@ -85,7 +86,7 @@ def evidence_receive(*, actor: User, files: list[Received], sharing: str) -> lis
                 sha256=received.sha256,
                 metadata=found.metadata,
                 uploaded_by=actor,
-                organisation_id=actor.organisation_id,
+                organisation_id=cast(str, actor.organisation_id),  # can() required one
                 uploaded_at=now,
                 sharing=sharing,
             )
@@ -152,7 +153,7 @@ def evidence_share(*, actor: User, item: Evidence, sharing: str) -> Evidence:
     mechanism, others only ever receive the copy without metadata: made here for photos and
     text; of any other type nothing reaches them until a monitor makes one
     (``evidence_copy``). Public copies are shown once the incident is published."""
-    if actor.role != Role.MONITOR:
+    if not can(actor, "share", item):
         raise Forbidden(gettext("only monitors change what is shared"))
     if item.kind != Kind.ORIGINAL:
         raise ApiError("conflict", gettext("Sharing is set on the original, not on a copy."))
@@ -218,7 +219,7 @@ def evidence_copy(*, actor: User, item: Evidence, received: Received | None) -> 
     is a photo or text, kept as sent otherwise (the monitor vouches that it carries no
     metadata). Until then an item of a type not strippable here reaches nobody outside the
     uploading party and the mechanism. One copy per original: it is never replaced."""
-    if actor.role != Role.MONITOR:
+    if not can(actor, "copy", item, any_state=True):
         raise Forbidden(gettext("only monitors make the copy others receive"))
     if item.kind != Kind.ORIGINAL:
         raise ApiError("conflict", gettext("A copy is made of the original, not of a copy."))

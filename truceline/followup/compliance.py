@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.followup.models import (
     Answer,
@@ -23,6 +23,7 @@ from truceline.followup.models import (
     RequestState,
 )
 from truceline.ledger.services import event_append
+from truceline.policy import can
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind
 
 BREACH = {"confirmed-violation", "likely-violation"}
@@ -295,7 +296,7 @@ def _log(actor: User, step: str, a: Assessment) -> None:
 def assessment_propose(
     *, actor: User, commitment: str, party: str, period: str, status: str, reasons: str
 ) -> Assessment:
-    if actor.role != Role.MONITOR:
+    if not can(actor, "assessment.propose"):
         raise Forbidden(gettext("monitors propose a compliance status"))
     month_bounds(period)
     errors = {}
@@ -334,7 +335,7 @@ def assessment_propose(
 def assessment_confirm(*, actor: User, assessment: Assessment, code: str) -> Assessment:
     """A guarantor confirms the monitors' status: an act in its name, so with a fresh code
     from the signatory's authenticator."""
-    if actor.role != Role.SIGNATORY:
+    if not can(actor, "confirm", assessment, any_state=True):
         raise Forbidden(gettext("a guarantor's signatory confirms a compliance status"))
     if assessment.confirmed_at is not None:
         raise ApiError("conflict", gettext("Confirmed already."))

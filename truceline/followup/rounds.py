@@ -20,10 +20,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
-from truceline.accounts.models import MEDIATOR_ROLES, Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.core.ids import new_id
 from truceline.ledger.services import event_append
+from truceline.policy import can
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Round
 from truceline.scenario.schema import DECISION_KINDS
 
@@ -157,7 +158,7 @@ def round_problems(data: RoundInput) -> dict[str, list[str]]:
 
 
 def round_record(*, actor: User, data: RoundInput) -> Round:
-    if actor.role not in MEDIATOR_ROLES:
+    if not can(actor, "round.record"):
         raise Forbidden(gettext("the mediators record a round of talks"))
     errors = round_problems(data)
     if errors:
@@ -211,7 +212,7 @@ def round_record(*, actor: User, data: RoundInput) -> Round:
 def round_announce(*, actor: User, talks: Round, code: str) -> Round:
     """Make the round public and apply its decisions to the clauses, all or nothing: an act
     in the guarantor's name, so with a fresh code from the signatory's authenticator."""
-    if actor.role != Role.SIGNATORY:
+    if not can(actor, "announce", talks, any_state=True):
         raise Forbidden(gettext("a guarantor's signatory announces a round's decisions"))
     if talks.announced_at is not None:
         raise ApiError("conflict", gettext("This round is announced already."))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from truceline.accounts import twofactor
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.canonical import canonical_bytes
 from truceline.core.errors import ApiError, Forbidden, Invalid
 from truceline.followup.models import (
@@ -26,6 +26,7 @@ from truceline.followup.models import (
     Verification,
 )
 from truceline.ledger.services import event_append
+from truceline.policy import can
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Place
 
 NAMED = {RequestKind.HAND_OVER, RequestKind.ARREST, RequestKind.EXPEL}
@@ -59,7 +60,7 @@ def _event(actor: User, step: str, request: PartyRequest, **payload: object) -> 
 
 
 def request_make(*, actor: User, data: RequestInput) -> PartyRequest:
-    if actor.role != Role.LIAISON or actor.organisation_id is None:
+    if not can(actor, "request.make"):
         raise Forbidden(gettext("only a party's liaison makes a request to the other party"))
     errors: dict[str, list[str]] = {}
     to = Organisation.objects.filter(
@@ -95,7 +96,7 @@ def request_make(*, actor: User, data: RequestInput) -> PartyRequest:
     with transaction.atomic():
         request = PartyRequest.objects.create(
             kind=data.kind,
-            from_party_id=actor.organisation_id,
+            from_party_id=cast(str, actor.organisation_id),  # can() required one
             to_party=to,
             commitment=commitment,
             place=place,
@@ -123,7 +124,7 @@ def request_make(*, actor: User, data: RequestInput) -> PartyRequest:
 def request_answer(
     *, actor: User, request: PartyRequest, answer: str, reasons: str
 ) -> PartyRequest:
-    if actor.role != Role.LIAISON or actor.organisation_id != request.to_party_id:
+    if not can(actor, "answer", request, any_state=True):
         raise Forbidden(gettext("only the liaison of the party asked answers"))
     if answer not in Answer.values:
         raise Invalid({"answer": [f"one of {', '.join(Answer.values)}"]})
@@ -156,7 +157,7 @@ def request_verify(
     notes: str,
 ) -> Verification:
     """A monitor records what was seen to happen (e.g. a hand-over at a border post)."""
-    if actor.role != Role.MONITOR:
+    if not can(actor, "verify", request):
         raise Forbidden(gettext("only monitors record what they verified"))
     errors: dict[str, list[str]] = {}
     where = None
@@ -238,7 +239,7 @@ def measure_decide(
     from truceline.findings import keys
     from truceline.findings.models import FindingStatus
 
-    if actor.role != Role.SIGNATORY or actor.organisation_id is None:
+    if not can(actor, "decide-measure", finding, any_state=True):
         raise Forbidden(gettext("only a guarantor's signatory decides a measure"))
     errors: dict[str, list[str]] = {}
     if finding.status != FindingStatus.PUBLISHED:
@@ -253,7 +254,7 @@ def measure_decide(
         errors["party"] = ["a party of the agreement"]
     if errors:
         raise Invalid(errors)
-    org = actor.organisation_id
+    org = cast(str, actor.organisation_id)  # can() required one
     key = keys.current_key(org)
     if key is None:
         raise ApiError(
@@ -294,7 +295,7 @@ def measure_decide(
 
 
 def measure_announce(*, actor: User, measure: Measure) -> Measure:
-    if actor.role != Role.MONITOR:
+    if not can(actor, "announce", measure):
         raise Forbidden(gettext("only monitors announce a measure"))
     with transaction.atomic():
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
@@ -313,7 +314,7 @@ def measure_announce(*, actor: User, measure: Measure) -> Measure:
 
 
 def measure_done(*, actor: User, measure: Measure, note: str) -> Measure:
-    if actor.role != Role.MONITOR:
+    if not can(actor, "done", measure):
         raise Forbidden(gettext("only monitors record that a measure was carried out"))
     if not note.strip():
         raise Invalid({"note": [gettext("say what was seen done")]})

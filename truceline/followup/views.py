@@ -32,7 +32,6 @@ from truceline.policy import (
     access_request,
     access_round,
     can,
-    is_mediator,
     visible_to,
 )
 from truceline.scenario.models import Commitment, Organisation, OrganisationKind, Place
@@ -43,7 +42,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
         request,
         "followup/agreement.html",
         {
-            "may_record": is_mediator(request.user),
+            "may_record": can(request.user, "round.record"),
             "rounds": selectors.rounds(request.user),
             "commitments": selectors.commitments(request.user),
             "retired": selectors.commitments(request.user, retired=True),
@@ -126,7 +125,7 @@ def _round_input(post: Any, row_of: list[int]) -> rounds.RoundInput:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_new(request: HttpRequest) -> HttpResponse:
-    if not is_mediator(request.user):
+    if not can(request.user, "round.record"):
         raise Http404
     error: ApiError | None = None
     row_of: list[int] = []
@@ -390,7 +389,7 @@ def compliance_cell(request: HttpRequest, commitment: str, party: str, period: s
         "period": period,
         "indicators": indicators,
         "assessment": current,
-        "may_propose": getattr(request.user, "role", "") == "monitor"
+        "may_propose": can(request.user, "assessment.propose")
         and (current is None or current.confirmed_at is None),
         "may_confirm": current is not None and can(request.user, "confirm", current),
         "statuses": Compliance.choices,

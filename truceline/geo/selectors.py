@@ -16,7 +16,7 @@ from truceline.geo.derive import Frame
 from truceline.geo.frame import current_frame, geography
 from truceline.geo.models import CrossingChange, CrossingState
 from truceline.geo.world import towns
-from truceline.policy import is_mediator, sees_exact_location, visible_to
+from truceline.policy import sees_exact_location, sees_mechanism, visible_to
 from truceline.scenario.models import Place, PlaceKind, Scenario
 
 
@@ -34,7 +34,7 @@ def geo_out(obj: Any, viewer: Any) -> dict[str, Any]:
         "district": obj.district or None,
         "cell": obj.cell or None,
     }
-    if is_mediator(viewer):
+    if sees_mechanism(viewer):
         body["flag"] = obj.geo_flag or None
     return body
 

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import Forbidden, Invalid
 from truceline.geo.derive import Geo
 from truceline.geo.frame import geography
 from truceline.geo.models import AUDIENCES, CrossingChange, CrossingState, Derived
 from truceline.geo.world import countries
 from truceline.ledger.services import event_append
+from truceline.policy import can
 from truceline.scenario.models import Organisation, OrganisationKind, Place, PlaceKind
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -89,7 +90,7 @@ def crossing_status_record(
     source: str,
     note: str = "",
 ) -> CrossingChange:
-    if actor.role != Role.MONITOR:
+    if not can(actor, "crossing.record"):
         raise Forbidden(gettext("monitors record crossing status"))
     errors: dict[str, list[str]] = {}
     if crossing.kind != PlaceKind.CROSSING or crossing.retired:

@@ -13,7 +13,7 @@ from truceline.core.parsing import datetime_or_none
 from truceline.geo.models import AUDIENCES, CrossingState
 from truceline.geo.selectors import crossing_timeline, crossings_now
 from truceline.geo.services import crossing_status_record
-from truceline.policy import access, role_of
+from truceline.policy import access, can
 from truceline.scenario.models import Place, PlaceKind
 
 
@@ -29,7 +29,7 @@ def crossing(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from exc
     if place.kind != PlaceKind.CROSSING:
         raise Http404
-    monitor = role_of(request.user) == "monitor"
+    monitor = can(request.user, "crossing.record")
     error: ApiError | None = None
     status = 200
     if request.method == "POST":

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from truceline.findings.models import Finding
 from truceline.incidents.models import Incident
 from truceline.ledger.models import Event
-from truceline.policy import is_mediator, visible_to
+from truceline.policy import sees_mechanism, visible_to
 from truceline.policy.core import organisation_of
 from truceline.reports.models import Report
 
@@ -70,7 +70,7 @@ def incident_timeline(incident: Incident, viewer: Any) -> list[dict[str, Any]]:
         | Q(object_type="report", object_id__in=list(reports))
         | Q(object_type="finding", object_id__in=list(findings))
     ).order_by("seq")
-    mediator = is_mediator(viewer)
+    mediator = sees_mechanism(viewer)
     org = organisation_of(viewer)
     out = []
     for event in events:

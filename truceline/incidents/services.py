@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import Forbidden, IllegalTransition, Invalid
 from truceline.evidence.services import evidence_attach
 from truceline.incidents.models import (
@@ -22,7 +22,7 @@ from truceline.incidents.models import (
 )
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
-from truceline.policy import can
+from truceline.policy import can, may_be_assigned
 from truceline.scenario.models import Organisation, OrganisationKind, Scenario
 
 
@@ -72,7 +72,7 @@ def incident_triage(*, incident: Incident, actor: User, admissible: bool, reason
 
 def incident_assign(*, incident: Incident, actor: User, assignee: User) -> Incident:
     """A monitor assigns the incident to a named monitor (re-assigning is allowed)."""
-    if assignee.role != Role.MONITOR or not assignee.is_active:
+    if not may_be_assigned(assignee):
         raise Invalid({"assignee": [gettext("only an active monitor can be assigned")]})
     with transaction.atomic():
         incident = _locked(incident)

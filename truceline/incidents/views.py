@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import ApiError, Invalid, NotFound
 from truceline.evidence.selectors import evidence_for_incident
 from truceline.evidence.uploads import REFUSED as UPLOAD_REFUSED
@@ -35,7 +35,14 @@ from truceline.incidents.api import question_out, response_out
 from truceline.incidents.forms import FindingForm, ReportForm
 from truceline.incidents.models import Question, Response
 from truceline.incidents.selectors import incident_timeline, own_receipts
-from truceline.policy import access_draft, access_finding, access_incident, can, role_of, visible_to
+from truceline.policy import (
+    access_draft,
+    access_finding,
+    access_incident,
+    assignable_monitors,
+    can,
+    visible_to,
+)
 from truceline.redaction.models import SEALABLE
 from truceline.redaction.services import seal_create
 from truceline.reports.api import report_out
@@ -214,7 +221,7 @@ def _detail(
     err = err_of(failed, exc)
     for f in found:
         f.measures_shown = measures_for(f, user)  # type: ignore[attr-defined]
-        f.may_measure = f.status == FindingStatus.PUBLISHED and role_of(user) == "signatory"  # type: ignore[attr-defined]
+        f.may_measure = can(user, "decide-measure", f)  # type: ignore[attr-defined]
         f.err = next((v for k, v in err.items() if k.endswith(f.id)), {})  # type: ignore[attr-defined]
     questions = visible_to(user, Question).filter(incident=incident).select_related("party")
     context = {
@@ -242,7 +249,7 @@ def _detail(
         },
         "askable": sorted(services.parties_askable(incident)),
         "sealable": SEALABLE,
-        "monitors": User.objects.filter(role=Role.MONITOR, is_active=True),
+        "monitors": assignable_monitors(),
         "finding_form": finding_form or FindingForm(),
         "err": err,
         "posted": request.POST if failed else {},

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.errors import Forbidden, Invalid
 from truceline.geo.derive import haversine_km
 from truceline.incidents.models import Incident
@@ -33,6 +33,7 @@ from truceline.osint.models import (
     Claim,
     Mention,
 )
+from truceline.policy import can
 from truceline.reports.models import Report
 from truceline.reports.services import ReportInput, report_submit
 from truceline.scenario.models import Place
@@ -149,7 +150,7 @@ def ingest(
     """Store each new article once and what the extraction finds in it. A batch of articles is
     one transaction and one ledger entry (``osint.ingested``, naming the articles' text keys'
     digest); a duplicate by address or near-identical text adds nothing."""
-    if actor is not None and actor.role not in {Role.MONITOR, Role.ADMIN}:
+    if actor is not None and not can(actor, "osint.ingest"):
         raise Forbidden(gettext("only monitors ingest articles"))
     lex = lexicon or Lexicon.current()
     result = IngestResult([], 0, [])
@@ -332,8 +333,8 @@ def _match_incident(category: str, day: dt.date, place: Place) -> Incident | Non
 # Decisions ---------------------------------------------------------------------------------
 
 
-def _require_monitor(actor: User) -> None:
-    if actor.role != Role.MONITOR or actor.organisation_id is None:
+def _require_monitor(actor: User, action: str, candidate: Candidate) -> None:
+    if not can(actor, action, candidate):
         raise Forbidden(gettext("only monitors decide on candidates"))
 
 
@@ -378,7 +379,7 @@ def candidate_accept(
     *, actor: User, candidate: Candidate, accused_party: str | None = None
 ) -> Report:
     """The monitor files the candidate as an open-source report (a new incident)."""
-    _require_monitor(actor)
+    _require_monitor(actor, "accept", candidate)
     lex = Lexicon.current()
     place = candidate.place
     accused = accused_party or _accused(lex, candidate)
@@ -442,7 +443,7 @@ def _casualties(candidate: Candidate) -> dict[str, dict[str, int | list[int]]]:
 
 def candidate_merge(*, actor: User, candidate: Candidate, incident: Incident) -> Candidate:
     """The monitor records that the candidate describes an incident already on file."""
-    _require_monitor(actor)
+    _require_monitor(actor, "merge", candidate)
     with transaction.atomic():
         locked = _open(candidate)
         _decided(
@@ -452,7 +453,7 @@ def candidate_merge(*, actor: User, candidate: Candidate, incident: Incident) ->
 
 
 def candidate_dismiss(*, actor: User, candidate: Candidate, reason: str) -> Candidate:
-    _require_monitor(actor)
+    _require_monitor(actor, "dismiss", candidate)
     if not reason.strip():
         raise Invalid(
             {"reason": [gettext("say why (not an incident, background, duplicate, ...)")]}

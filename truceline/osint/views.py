@@ -23,7 +23,7 @@ from truceline.exchange.exports import chunked, csv_lines
 from truceline.osint import services
 from truceline.osint.models import Candidate, CandidateGroup, CandidateStatus, Claim, ClaimKind
 from truceline.osint.sources import SourceError, from_html, from_text
-from truceline.policy import access_candidate, is_mediator, visible_to
+from truceline.policy import access_candidate, reads_working_file, visible_to
 from truceline.scenario.models import Actor
 
 MAX_UPLOAD = 2_000_000
@@ -63,7 +63,7 @@ def highlight(text: str, start: int, end: int, spans: dict[str, list[list[int]]]
 
 
 def _mediator(request: HttpRequest) -> None:
-    if not is_mediator(request.user):
+    if not reads_working_file(request.user):
         raise Http404
 
 

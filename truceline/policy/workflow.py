@@ -22,9 +22,10 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
 from truceline.accounts.models import Role, User
-from truceline.findings.models import Finding, Reconsideration
+from truceline.findings.models import Finding, FindingStatus, Reconsideration
 from truceline.incidents.models import OPENED_STATES, Incident, Question, Response
 from truceline.policy.core import (
+    Step,
     Viewer,
     is_mediator,
     liaison_org,
@@ -178,10 +179,12 @@ def may_draft(user: Viewer) -> bool:
     return role_of(user) in {"liaison", "monitor"}
 
 
-def may_decide_measure(user: Viewer, finding: Finding) -> bool:
-    """A guarantor's signatory decides a measure, signed with its organisation's key (the
-    service checks the finding is published: 409 otherwise)."""
-    return role_of(user) == "signatory" and organisation_of(user) is not None
+# A guarantor's signatory decides a measure, signed with its organisation's key, on a
+# published finding (409 on any other).
+may_decide_measure = Step(
+    who=lambda user, finding: role_of(user) == "signatory" and organisation_of(user) is not None,
+    when=lambda finding: finding.status == FindingStatus.PUBLISHED,
+)
 
 
 def assignable_monitors() -> models.QuerySet[User]:

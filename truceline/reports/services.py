@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from truceline.accounts.models import Role, User
+from truceline.accounts.models import User
 from truceline.core.canonical import jsonable
 from truceline.core.errors import ApiError, Forbidden, IllegalTransition, Invalid
 from truceline.evidence.services import evidence_attach
@@ -20,6 +20,7 @@ from truceline.incidents.models import Incident, State
 from truceline.incidents.services import incident_withdraw_if_empty
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
+from truceline.policy import can
 from truceline.reports.models import DraftState, Report, ReportDraft, ReportVersion, SourceType
 from truceline.scenario.models import Category, Organisation, OrganisationKind, Place
 
@@ -156,7 +157,7 @@ def report_submit(
     """A liaison (for its own party) or a monitor (own observation) files a report; it opens a
     new incident in the received state. Returns the report and its ledger event. The draft it was
     written in, if any, is marked submitted in the same transaction."""
-    if actor.role not in {Role.LIAISON, Role.MONITOR} or actor.organisation_id is None:
+    if not can(actor, "report.file"):
         raise Forbidden(gettext("only party liaisons and monitors file reports"))
     values = _resolve(actor, data)
     now = timezone.now()
@@ -219,9 +220,8 @@ def _summarise(incident: Incident, report: Report) -> None:
     incident.injured = sum(low for low, _ in report.casualties.get("injured", {}).values())
 
 
-def _require_filer(actor: User, report: Report) -> None:
-    same_org = report.filing_org_id == actor.organisation_id
-    if not (same_org and (actor.role == Role.LIAISON or report.filed_by_id == actor.pk)):
+def _require_filer(actor: User, report: Report, action: str) -> None:
+    if not can(actor, action, report):
         raise Forbidden(gettext("only the filer may change this report"))
 
 
@@ -230,7 +230,7 @@ def report_amend(*, actor: User, report: Report, data: ReportInput) -> Report:
     values = _resolve(actor, data)
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        _require_filer(actor, report)
+        _require_filer(actor, report, "amend")
         incident = Incident.objects.select_for_update().get(pk=report.incident_id)
         if report.withdrawn or incident.state != State.RECEIVED:
             raise IllegalTransition(state=incident.state, action="amend")
@@ -271,7 +271,7 @@ def report_withdraw(*, actor: User, report: Report, reason: str = "") -> Report:
     """Before triage the filer may withdraw; an incident with no report left is withdrawn."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        _require_filer(actor, report)
+        _require_filer(actor, report, "withdraw")
         incident = report.incident
         if report.withdrawn or incident.state != State.RECEIVED:
             raise IllegalTransition(state=incident.state, action="withdraw")
@@ -310,7 +310,7 @@ def draft_save(
     """Save what the author has written so far, as it is (nothing is checked until it is
     submitted). Saving over a newer revision than the one the author started from is a 409,
     so that a phone and a laptop do not silently overwrite each other."""
-    if actor.role not in {Role.LIAISON, Role.MONITOR}:
+    if not can(actor, "report.draft"):
         raise Forbidden(gettext("only party liaisons and monitors file reports"))
     try:
         size = len(json.dumps(data, allow_nan=False).encode())

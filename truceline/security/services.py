@@ -101,11 +101,9 @@ def on_locked_out(
         method=getattr(request, "method", "") or "",
     )
     log.warning("sign-in locked out: %s from %s", username, ip_address)
-    admins = list(
-        User.objects.filter(role=Role.ADMIN, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    from truceline.policy import audience
+
+    admins = list(audience(Role.ADMIN).exclude(email="").values_list("email", flat=True))
     if admins:
         send_mail(
             f"[Truceline] sign-in locked out: {username}",

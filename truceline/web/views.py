@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from truceline.findings.models import Decision, Finding, FindingStatus, Reconsideration
 from truceline.followup.models import Measure, PartyRequest, RequestState
 from truceline.incidents.models import WORKING_STATES, Incident, Question, State
-from truceline.policy import role_of, visible_to
+from truceline.policy import desk_of, visible_to
 from truceline.redaction.selectors import sealed_text
 from truceline.reports.models import DraftState, ReportDraft
 
@@ -27,11 +27,11 @@ HOME_TEMPLATES = {
 }
 
 
-def _queues(user: Any, role: str, query: Any = None) -> dict[str, Any]:
+def _queues(user: Any, desk: str, query: Any = None) -> dict[str, Any]:
     """What each role has to do, read through the policy; urgent first, oldest first."""
     incidents = visible_to(user, Incident).select_related("category", "accused_party")
     findings = visible_to(user, Finding).select_related("incident")
-    if role == "liaison":
+    if desk == "liaison":
         org = getattr(user, "organisation_id", None)
         return {
             "filings": incidents.filter(reports__filing_org_id=org).distinct()[:50],
@@ -50,7 +50,7 @@ def _queues(user: Any, role: str, query: Any = None) -> dict[str, Any]:
             .filter(to_party_id=org, state=RequestState.OPEN)
             .order_by("deadline")[:50],
         }
-    if role == "monitor":
+    if desk == "monitor":
         return {
             "triage": incidents.filter(state=State.RECEIVED)[:50],
             "verification": incidents.filter(
@@ -73,7 +73,7 @@ def _queues(user: Any, role: str, query: Any = None) -> dict[str, Any]:
             .select_related("party")
             .order_by("due")[:50],
         }
-    if role == "signatory":
+    if desk == "signatory":
         return {
             "to_vote": findings.filter(status=FindingStatus.DRAFT).exclude(
                 votes__organisation_id=getattr(user, "organisation_id", None)
@@ -174,9 +174,9 @@ def _portal() -> dict[str, Any]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's home: its queues, or the public portal of published findings."""
-    role = role_of(request.user)
-    template = HOME_TEMPLATES.get(role, HOME_TEMPLATES["public"])
-    return render(request, template, _queues(request.user, role, request.GET))
+    desk = desk_of(request.user)
+    template = HOME_TEMPLATES.get(desk, HOME_TEMPLATES["public"])
+    return render(request, template, _queues(request.user, desk, request.GET))
 
 
 @require_GET
