@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from truceline.accounts import twofactor
+from truceline.security.models import Authenticator
 
 
 class SignInForm(AuthenticationForm):
@@ -22,7 +23,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.device = None
+        self.device: Authenticator | None = None
 
     def clean_username(self) -> str:
         """Django's sign-in form sets the field's max_length after its validators were made,

@@ -10,13 +10,15 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.accounts.models import User
-from truceline.accounts.twofactor import required_for
+from truceline.accounts.twofactor import authenticator_new, required_for
+from truceline.security.models import Authenticator
 
 
-def authenticator(user: User) -> TOTPDevice:
-    """The user's confirmed TOTP device, made on first use."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+def authenticator(user: User) -> Authenticator:
+    """The user's confirmed authenticator (its key sealed, as enrolment makes it), made on
+    first use."""
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
+    return device or authenticator_new(user, name="test", confirmed=True)
 
 
 def force_sign_in(client: Client, user: User) -> Client:

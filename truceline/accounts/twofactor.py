@@ -10,12 +10,15 @@
   authenticator (``check_fresh``). Codes are single-use.
 - Authenticators change only here, each change with its ledger entry: set up, replaced,
   removed by the secretariat (``authenticator_remove``). Their keys are shown once, while
-  being set up, and never again (the admin shows no key: accounts/admin.py).
+  being set up, and never again (the admin shows no key: accounts/admin.py), and are stored
+  sealed (``security.models.Authenticator``, accounts/sealing.py).
 
 Who must have one and which acts are signatures is the policy's (policy/factors.py).
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -23,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from truceline.accounts.sealing import seal
 from truceline.accounts.services import user_sign_out_everywhere
 from truceline.core.errors import Forbidden, Invalid
 from truceline.ledger.services import event_append
@@ -31,6 +35,7 @@ from truceline.policy.factors import (
     needs_fresh_code,
     second_factor_required,
 )
+from truceline.security.models import Authenticator
 
 DEVICE_NAME = "authenticator"
 
@@ -39,9 +44,20 @@ def required_for(user: AbstractBaseUser | AnonymousUser) -> bool:
     return second_factor_required(user)
 
 
-def device_of(user: AbstractBaseUser) -> TOTPDevice | None:
+def device_of(user: AbstractBaseUser) -> Authenticator | None:
     """The user's confirmed authenticator, if any."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    return Authenticator.objects.filter(user=user, confirmed=True).order_by("-id").first()
+
+
+def authenticator_new(
+    user: AbstractBaseUser, *, name: str = DEVICE_NAME, key: bytes | None = None, confirmed: bool
+) -> Authenticator:
+    """The one place an authenticator is made: a random 20-byte key (or ``key``), sealed
+    (accounts/sealing.py). Enrolment makes it unconfirmed; the demo and the tests confirmed."""
+    raw = key if key is not None else secrets.token_bytes(20)
+    return Authenticator.objects.create(
+        user=user, name=name, key=seal(raw, user_id=user.pk), confirmed=confirmed
+    )
 
 
 def verify(device: TOTPDevice, code: str) -> bool:
@@ -72,7 +88,7 @@ def enrolment_start(user: AbstractBaseUser) -> TOTPDevice:
     """A new, unconfirmed authenticator for the user (replacing any unconfirmed one)."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        return authenticator_new(user, confirmed=False)
 
 
 def enrolment_confirm(user: AbstractBaseUser, device: TOTPDevice, code: str) -> TOTPDevice:

@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.accounts import twofactor
 from truceline.accounts.forms import SignInForm
 from truceline.accounts.services import user_set_password
 from truceline.core.errors import ApiError, field_messages
 from truceline.core.parsing import id_or_none
+from truceline.security.models import Authenticator
 
 
 class SignInView(auth_views.LoginView):
@@ -42,7 +42,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     error = None
     pending = None
     if request.method == "POST":
-        pending = TOTPDevice.objects.filter(
+        pending = Authenticator.objects.filter(
             user=user, confirmed=False, pk=id_or_none(request.POST.get("device")) or 0
         ).first()
         try:

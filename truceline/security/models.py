@@ -5,10 +5,16 @@ Not the public ledger: these name people and addresses. Kept, never edited or de
 
 from __future__ import annotations
 
+import logging
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+log = logging.getLogger("truceline.security")
 
 
 class Kind(models.TextChoices):
@@ -62,3 +68,27 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}@{self.period_start}: {self.hits}"
+
+
+class Authenticator(TOTPDevice):
+    """django-otp's TOTP device, with its key sealed at rest (accounts/sealing.py).
+
+    The same table and django-otp's own verification (``verify_token``, throttling, single
+    use); only ``bin_key``, which everything of django-otp reads the key through, opens the
+    sealed column. A key that does not open (in clear, edited, copied from another person's
+    row) matches no code: the person is refused, never let in, and the log says why. Devices
+    are made only by ``accounts.twofactor.authenticator_new``."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator")
+
+    @property
+    def bin_key(self) -> bytes:
+        from truceline.accounts.sealing import Unsealable, unseal
+
+        try:
+            return unseal(self.key, user_id=self.user_id)
+        except Unsealable as exc:
+            log.error("authenticator %s of user %s: its key %s", self.pk, self.user_id, exc)
+            return secrets.token_bytes(20)  # a key nobody holds: no code matches

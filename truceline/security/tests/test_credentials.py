@@ -4,6 +4,8 @@ other sessions, on the ledger, whoever made the change (docs/security.md, threat
 
 from __future__ import annotations
 
+import base64
+import importlib
 import json
 import re
 from typing import Any
@@ -16,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from truceline.accounts.models import ApiToken, User
 from truceline.accounts.testing import authenticator, force_sign_in
 from truceline.ledger.models import Event
+from truceline.security.models import Authenticator
 from truceline.testing.people import PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +91,7 @@ def _enrol(client: Client, *, current: TOTPDevice | None) -> int:
     page = client.get("/account/two-factor/")
     assert page.status_code == 200
     pk = int(re.search(r'name="device" value="(\d+)"', page.content.decode()).group(1))  # type: ignore[union-attr]
-    pending = TOTPDevice.objects.get(pk=pk)
+    pending = Authenticator.objects.get(pk=pk)
     form = {
         "device": str(pk),
         "code": f"{totp(pending.bin_key, pending.step, pending.t0, pending.digits):06d}",
@@ -132,3 +135,61 @@ def test_an_authenticator_removed_by_the_admin_ends_its_owners_sessions_and_toke
     assert _signed_out(officer)
     assert api.get("/me", as_="pk-liaison")[0] == 401
     assert _revocation("pk-liaison")[1]["because"] == "second-factor-removed"
+
+
+# ---- Authenticator keys are sealed at rest --------------------------------------------------
+
+
+def test_authenticator_keys_are_sealed_at_rest_and_a_copied_key_opens_nothing(
+    people: dict[str, User],
+) -> None:
+    """Enrolment through the product stores the key sealed; django-otp's own verification
+    (sign-in with a code) works through it; a sealed key copied onto another person's row, or
+    a key written in clear around the service, matches no code."""
+    client = Client()
+    assert client.post("/signin/", {"username": "qa-monitor", "password": PASSWORD}).status_code
+    page = client.get("/account/two-factor/")
+    shown = page.context["key"].replace(" ", "")
+    raw = base64.b32decode(shown + "=" * (-len(shown) % 8))
+    pending = page.context["device"]
+    row = TOTPDevice.objects.get(pk=pending.pk)
+    assert row.key.startswith("s1:") and raw.hex() not in row.key  # not in clear
+    code = f"{totp(raw, 30, 0, 6):06d}"
+    assert client.post("/account/two-factor/", {"device": pending.pk, "code": code}).url == "/"
+    # The stock path (SignInForm -> django-otp's verify_token) opens the sealed key.
+    TOTPDevice.objects.filter(pk=pending.pk).update(last_t=-1)
+    signed_in = Client().post(
+        "/signin/",
+        {"username": "qa-monitor", "password": PASSWORD, "code": f"{totp(raw):06d}"},
+    )
+    assert signed_in.status_code == 302
+    # Copied to another person (whose code the copier knows), the sealed key opens nothing.
+    other = authenticator(people["tr-monitor"])
+    TOTPDevice.objects.filter(pk=other.pk).update(key=row.key, last_t=-1)
+    thief = Client()
+    refused = thief.post(
+        "/signin/", {"username": "tr-monitor", "password": PASSWORD, "code": f"{totp(raw):06d}"}
+    )
+    assert refused.status_code == 200 and "_auth_user_id" not in thief.session
+    # Nor does a key written in clear, around authenticator_new.
+    TOTPDevice.objects.filter(pk=other.pk).update(key=raw.hex(), last_t=-1)
+    refused = Client().post(
+        "/signin/", {"username": "tr-monitor", "password": PASSWORD, "code": f"{totp(raw):06d}"}
+    )
+    assert refused.status_code == 200
+
+
+def test_the_migration_seals_keys_stored_in_clear_and_back(people: dict[str, User]) -> None:
+    from django.apps import apps as live
+
+    migration = importlib.import_module("truceline.security.migrations.0005_authenticator")
+    raw = bytes(range(20))
+    old = TOTPDevice.objects.create(user=people["af-liaison"], key=raw.hex(), confirmed=True)
+    migration.seal_keys(live, None)
+    stored = TOTPDevice.objects.get(pk=old.pk).key
+    assert stored.startswith("s1:") and raw.hex() not in stored
+    assert Authenticator.objects.get(pk=old.pk).bin_key == raw
+    migration.seal_keys(live, None)  # twice: sealed once
+    assert TOTPDevice.objects.get(pk=old.pk).key == stored
+    migration.open_keys(live, None)
+    assert TOTPDevice.objects.get(pk=old.pk).key == raw.hex()

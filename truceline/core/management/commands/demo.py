@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.accounts.models import MEDIATOR_ROLES, Role, User
 from truceline.accounts.services import user_create, user_set_password
+from truceline.accounts.twofactor import authenticator_new
 from truceline.core.synthetic import generate
 from truceline.findings.keys import current_key, signing_key_create
 from truceline.incidents.models import Incident
@@ -110,7 +110,7 @@ class Command(BaseCommand):
         key = wanted or secrets.token_hex(20)
         made = []
         for user in User.objects.filter(username__in=created, role__in=MEDIATOR_ROLES):
-            TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+            authenticator_new(user, name="demo", key=bytes.fromhex(key), confirmed=True)
             made.append(user.username)
         if made and not wanted:
             secret = base64.b32encode(bytes.fromhex(key)).decode()
