@@ -24,6 +24,7 @@ from django.utils import timezone
 from truceline.notify.models import Notification
 from truceline.notify.services import payload_of
 from truceline.testing.crawl import crawl
+from truceline.testing.tasks import work
 from truceline.testing.world import (
     ALLOWED,
     ANSWER,
@@ -42,6 +43,8 @@ NO_CODE = "qa-monitor without its second factor"  # sees what the public sees, a
 @pytest.mark.django_db
 def test_no_canary_reaches_a_viewer_the_table_excludes(api, people, settings) -> None:  # type: ignore[no-untyped-def]
     ids = plant(api)
+    work()  # the worker drains the outbox: the notifications each person receives
+    assert Notification.objects.exists()  # read below, as each person receives them
     today = timezone.now().date()
     first = (today - dt.timedelta(days=30)).isoformat()
     leaks: list[str] = []

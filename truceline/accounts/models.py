@@ -38,6 +38,10 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64, blank=True, help_text=_("Empty: the organisation's zone.")
     )
+    # The language this person is written to in (notifications and their emails, rendered by
+    # the worker): one of settings.LANGUAGES; empty, or one not shipped, is the site's default
+    # (core.languages.language_of decides).
+    language = models.CharField(max_length=8, blank=True, default="")
 
     # Raised by an emergency revocation: every session signed in before it stops working.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)

@@ -8,6 +8,6 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from truceline.ledger.services import listen
-        from truceline.notify.rules import on_event
+        from truceline.notify.outbox import record
 
-        listen(on_event)
+        listen(record)  # one outbox row per event that may notify; the worker does the rest

@@ -1,8 +1,9 @@
 """Notifications: what each person was told, and how it reached them.
 
-A notification is made in the same transaction as the ledger event that caused it, with one
-delivery per channel (email; each of the person's webhooks), each delivered by a background
-task. Every attempt is kept: the delivery log. Nothing here is deleted.
+A ledger event that may notify anyone leaves one outbox row in its own transaction; the worker
+drains the outbox, making the notifications (one delivery per channel: email, each of the
+person's webhooks), each delivered by a background task. Every attempt is kept: the delivery
+log. Nothing here is deleted, outbox rows included.
 """
 
 from __future__ import annotations
@@ -132,6 +133,33 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.notification_id}"
+
+
+class Outbox(models.Model):
+    """One ledger event whose consequences (notifications, reminders) are still to be worked
+    out: written in the event's own transaction, so it exists exactly when the event does, and
+    marked processed in the transaction that writes those consequences, so a crash in between
+    loses nothing and a second drain adds nothing. Keyed by the event: one row per event."""
+
+    event = models.OneToOneField(
+        "ledger.Event", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # failed drains of this row; after outbox.ATTEMPTS it waits for an operator (logged)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event"]
+        indexes = [
+            models.Index(
+                fields=["event"],
+                name="notify_outbox_pending",
+                condition=models.Q(processed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"outbox {self.event_id}"
 
 
 class Attempt(models.Model):

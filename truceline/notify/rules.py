@@ -1,9 +1,13 @@
 """Which ledger events notify whom, and the reminders they schedule.
 
-Each rule names its recipients; ``services.notify`` then keeps only those who may see the
-object (the compartment policy decides, not the rule), so a notification never tells anyone
-of something they could not open. Reminders (a reply window closing, a deadline passing) are
-tasks scheduled for their time, which check the state then and say nothing if it is settled.
+The rules run in the worker, when it drains the outbox (``outbox.py``): an event of a kind in
+``HANDLERS`` left one outbox row in its transaction, and nothing else was computed there.
+Each rule names its recipients and what to tell them (msgids and values, a
+``services.Message``); ``services.notify`` keeps only those who may see the object (the
+compartment policy decides, not the rule), so a notification never tells anyone of something
+they could not open, and writes each in its reader's language and zone. Reminders (a reply
+window closing, a deadline passing) are tasks scheduled for their time, which check the state
+then and say nothing if it is settled.
 """
 
 from __future__ import annotations
@@ -12,19 +16,18 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from truceline.accounts.models import Role, User
 from truceline.ledger.models import Event
 from truceline.notify import services, tasks
 from truceline.notify.models import Kind
+from truceline.notify.services import Message
+from truceline.policy import audience
 
 
 def _people(*, role: str, organisations: set[str] | None = None) -> list[User]:
-    found = User.objects.filter(role=role, is_active=True)
-    if organisations is not None:
-        found = found.filter(organisation_id__in=organisations)
-    return list(found)
+    return list(audience(role, organisations))
 
 
 def _liaisons(organisations: set[str]) -> list[User]:
@@ -50,8 +53,11 @@ def _report_submitted(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _people(role=Role.MONITOR),
         kind=Kind.URGENT_REPORT,
-        subject=_("Urgent report %(id)s") % {"id": incident.pk},
-        body=_("An urgent report opened incident %(id)s. Triage it now.") % {"id": incident.pk},
+        text=Message(
+            gettext_noop("Urgent report %(id)s"),
+            gettext_noop("An urgent report opened incident %(id)s. Triage it now."),
+            {"id": incident.pk},
+        ),
         obj=incident,
         url=_incident_url(incident.pk),
         event=event,
@@ -61,8 +67,8 @@ def _report_submitted(event: Event, payload: dict[str, Any]) -> None:
 def _report_filers(incident_id: str) -> list[User]:
     from truceline.reports.models import Report
 
-    ids = Report.objects.filter(incident_id=incident_id).values_list("filed_by_id", flat=True)
-    return list(User.objects.filter(pk__in=set(ids), is_active=True))
+    ids = Report.objects.filter(incident_id=incident_id).values("filed_by_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
 def _incident_triaged(event: Event, payload: dict[str, Any]) -> None:
@@ -72,15 +78,14 @@ def _incident_triaged(event: Event, payload: dict[str, Any]) -> None:
     admissible = payload.get("admissible")
     kind = Kind.REPORT_TRIAGED if admissible else Kind.REPORT_INADMISSIBLE
     body = (
-        _("Incident %(id)s was ruled admissible; the monitors will verify it.")
+        gettext_noop("Incident %(id)s was ruled admissible; the monitors will verify it.")
         if admissible
-        else _("Incident %(id)s was ruled inadmissible. The reason is on its page.")
+        else gettext_noop("Incident %(id)s was ruled inadmissible. The reason is on its page.")
     )
     services.notify(
         _report_filers(incident.pk),
         kind=kind,
-        subject=_("Your report: incident %(id)s") % {"id": incident.pk},
-        body=body % {"id": incident.pk},
+        text=Message(gettext_noop("Your report: incident %(id)s"), body, {"id": incident.pk}),
         obj=incident,
         url=_incident_url(incident.pk),
         event=event,
@@ -94,9 +99,11 @@ def _incident_merged(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _report_filers(into.pk),
         kind=Kind.REPORT_MERGED,
-        subject=_("Your report: merged into incident %(id)s") % {"id": into.pk},
-        body=_("Incident %(old)s was merged into incident %(id)s; follow it there.")
-        % {"old": event.object_id, "id": into.pk},
+        text=Message(
+            gettext_noop("Your report: merged into incident %(id)s"),
+            gettext_noop("Incident %(old)s was merged into incident %(id)s; follow it there."),
+            {"old": event.object_id, "id": into.pk},
+        ),
         obj=into,
         url=_incident_url(into.pk),
         event=event,
@@ -110,9 +117,11 @@ def _question_asked(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _liaisons({question.party_id}),
         kind=Kind.QUESTION,
-        subject=_("A question on incident %(id)s") % {"id": question.incident_id},
-        body=_("The monitors ask your party about incident %(id)s. Answer on its page.")
-        % {"id": question.incident_id},
+        text=Message(
+            gettext_noop("A question on incident %(id)s"),
+            gettext_noop("The monitors ask your party about incident %(id)s. Answer on its page."),
+            {"id": question.incident_id},
+        ),
         obj=question.incident,
         url=_incident_url(question.incident_id),
         event=event,
@@ -126,9 +135,12 @@ def _incident_opened(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _liaisons({incident.accused_party_id}),
         kind=Kind.ALLEGATION_SHARED,
-        subject=_("Allegation against your party: incident %(id)s") % {"id": incident.pk},
-        body=_("The allegation is shared with your party; reply by %(due)s UTC.")
-        % {"due": f"{incident.reply_due_at:%Y-%m-%d %H:%M}" if incident.reply_due_at else "—"},
+        text=Message(
+            gettext_noop("Allegation against your party: incident %(id)s"),
+            # the reply's deadline in the reader's zone and in UTC
+            gettext_noop("The allegation is shared with your party; reply by %(due)s."),
+            {"id": incident.pk, "due": incident.reply_due_at or "—"},
+        ),
         obj=incident,
         url=_incident_url(incident.pk),
         event=event,
@@ -146,9 +158,13 @@ def _finding_drafted(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _people(role=Role.SIGNATORY),
         kind=Kind.VOTE_AWAITED,
-        subject=_("Finding %(id)s awaits your vote") % {"id": finding.pk},
-        body=_("A finding on incident %(incident)s is drafted; your organisation's vote is due.")
-        % {"incident": finding.incident_id},
+        text=Message(
+            gettext_noop("Finding %(id)s awaits your vote"),
+            gettext_noop(
+                "A finding on incident %(incident)s is drafted; your organisation's vote is due."
+            ),
+            {"id": finding.pk, "incident": finding.incident_id},
+        ),
         obj=finding,
         url=_incident_url(finding.incident_id),
         event=event,
@@ -163,12 +179,14 @@ def _finding_endorsed(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _liaisons(parties_concerned(finding)),
         kind=Kind.FINDING_ENDORSED,
-        subject=_("Finding %(id)s endorsed") % {"id": finding.pk},
-        body=_(
-            "The guarantors endorsed the finding on incident %(incident)s. It is published "
-            "after the embargo or once every party concerned acknowledges it."
-        )
-        % {"incident": finding.incident_id},
+        text=Message(
+            gettext_noop("Finding %(id)s endorsed"),
+            gettext_noop(
+                "The guarantors endorsed the finding on incident %(incident)s. It is published "
+                "after the embargo or once every party concerned acknowledges it."
+            ),
+            {"id": finding.pk, "incident": finding.incident_id},
+        ),
         obj=finding,
         url=_incident_url(finding.incident_id),
         event=event,
@@ -183,9 +201,11 @@ def _finding_published(event: Event, payload: dict[str, Any]) -> None:
     services.notify(
         _liaisons(parties_concerned(finding)) + _people(role=Role.MONITOR),
         kind=Kind.FINDING_PUBLISHED,
-        subject=_("Finding %(id)s published") % {"id": finding.pk},
-        body=_("The finding on incident %(incident)s is public.")
-        % {"incident": finding.incident_id},
+        text=Message(
+            gettext_noop("Finding %(id)s published"),
+            gettext_noop("The finding on incident %(incident)s is public."),
+            {"id": finding.pk, "incident": finding.incident_id},
+        ),
         obj=finding,
         url=_incident_url(finding.incident_id),
         event=event,

@@ -1,8 +1,10 @@
 """Making notifications, delivering them, and each person's settings for them.
 
-``notify`` runs inside the transaction of the event that caused it; its delivery tasks are
-rows in the same database, so they exist if and only if the event committed. Delivery runs
-in ``truceline worker``: an email through Django's mail API, a webhook as a signed POST.
+``notify`` runs in ``truceline worker``, after the event's commit: the event left an outbox
+row (``outbox.py``), and draining it calls the rules, which call ``notify``; the
+notifications, their deliveries and their delivery tasks are written in the transaction that
+marks the row processed. Delivery runs in the worker too: an email through Django's mail API,
+a webhook as a signed POST.
 
 Webhook signature (docs/notifications.md): headers ``Truceline-Timestamp: T`` (Unix seconds)
 and ``Truceline-Signature: v1=HEX`` where HEX is HMAC-SHA256(secret, "T." + body); receivers
@@ -12,25 +14,30 @@ delivery's id, the same on every retry, so a receiver can drop duplicates.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import json
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from truceline.accounts.models import User
-from truceline.core import outbound
+from truceline.core import moments, outbound
 from truceline.core.errors import ApiError, Invalid
+from truceline.core.languages import language_of
 from truceline.ledger.models import Event
 from truceline.ledger.services import event_append
 from truceline.notify.models import (
@@ -50,31 +57,75 @@ log = logging.getLogger(__name__)
 FAILED = "failed"
 
 
+@dataclass(frozen=True)
+class Message:
+    """What a notification says, kept as its msgids and values until it is written for one
+    reader, so that each recipient reads it in their own language, with every time in their
+    own zone and in UTC. Mark the msgids with ``gettext_noop`` so the catalogues carry them;
+    values may be lazy labels (translated when written) and datetimes."""
+
+    subject: str
+    body: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self) -> tuple[str, str]:
+        """Subject and body in the active language and zone."""
+        shown = {key: _shown(value) for key, value in self.values.items()}
+        return gettext(self.subject) % shown, gettext(self.body) % shown
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime):  # a moment both sides must agree on: local and UTC
+        local = moments.shown(value)  # as the |moment_utc filter shows it on pages
+        utc = value.astimezone(dt.UTC)
+        return local if local.endswith(" UTC") else f"{local} ({utc:%Y-%m-%d %H:%M} UTC)"
+    return str(value)
+
+
+@contextlib.contextmanager
+def written_for(user: User) -> Iterator[None]:
+    """The recipient's own language and zone, for what is written to them inside."""
+    language = language_of(user) or settings.LANGUAGE_CODE
+    try:
+        zone: dt.tzinfo = zoneinfo.ZoneInfo(user.time_zone) if user.time_zone else dt.UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    with translation.override(language), timezone.override(zone):
+        yield
+
+
 def notify(
     users: Iterable[User],
     *,
     kind: str,
-    subject: str,
-    body: str,
+    text: Message,
     obj: models.Model,
     url: str,
     event: Event | None = None,
 ) -> list[Notification]:
-    """One notification per person who may see ``obj``, with a delivery per channel they
-    chose, all in one transaction; the actor of the event is not told of their own act."""
+    """One notification per person who may see ``obj`` (the compartment policy decides, for
+    each of them), written in their language and zone, with a delivery per channel they
+    chose, all in one transaction; the actor of the event is not told of their own act.
+
+    Runs in the worker (the outbox's drain, the reminders), never in the event's request."""
     from truceline.notify.tasks import deliver
     from truceline.policy import can
 
+    recipients: dict[int, User] = {}
+    for user in users:
+        if user.pk in recipients or (event is not None and event.actor_id == user.pk):
+            continue
+        recipients[user.pk] = user
+    told = [user for user in recipients.values() if can(user, "view", obj)]
+    if not told:
+        return []
+    chosen, hooks = _channels([user.pk for user in told], kind)
     made = []
     now = timezone.now()
-    seen: set[int] = set()
     with transaction.atomic():
-        for user in users:
-            if user.pk in seen or (event is not None and event.actor_id == user.pk):
-                continue
-            seen.add(user.pk)
-            if not can(user, "view", obj):
-                continue
+        for user in told:
+            with written_for(user):
+                subject, body = text.render()
             note = Notification.objects.create(
                 user=user,
                 kind=kind,
@@ -86,24 +137,34 @@ def notify(
                 event_seq=event.seq if event is not None else None,
                 created_at=now,
             )
-            for delivery in _deliveries(note):
+            pref = chosen.get(user.pk)
+            deliveries = []
+            if pref is None or pref.email:
+                deliveries.append(Delivery(notification=note, channel=Channel.EMAIL))
+            if pref is None or pref.webhook:
+                deliveries += [
+                    Delivery(notification=note, channel=Channel.WEBHOOK, webhook=hook)
+                    for hook in hooks.get(user.pk, [])
+                ]
+            for delivery in deliveries:
                 delivery.save()
                 deliver.enqueue(delivery.pk)
             made.append(note)
     return made
 
 
-def _deliveries(note: Notification) -> list[Delivery]:
-    """A delivery per channel the person chose for this kind (email, unless turned off; each
-    of their live webhooks, unless turned off)."""
-    pref = Preference.objects.filter(user_id=note.user_id, kind=note.kind).first()
-    out = []
-    if pref is None or pref.email:
-        out.append(Delivery(notification=note, channel=Channel.EMAIL))
-    if pref is None or pref.webhook:
-        for hook in Webhook.objects.filter(user_id=note.user_id, revoked_at__isnull=True):
-            out.append(Delivery(notification=note, channel=Channel.WEBHOOK, webhook=hook))
-    return out
+def _channels(
+    user_ids: list[int], kind: str
+) -> tuple[dict[int, Preference], dict[int, list[Webhook]]]:
+    """Each person's choice for this kind (none stored: email and webhooks on) and their live
+    webhooks: two reads for all the recipients together."""
+    chosen = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)}
+    hooks: dict[int, list[Webhook]] = {}
+    for hook in Webhook.objects.filter(user_id__in=user_ids, revoked_at__isnull=True).order_by(
+        "id"
+    ):
+        hooks.setdefault(hook.user_id, []).append(hook)
+    return chosen, hooks
 
 
 def payload_of(note: Notification) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The background tasks: deliveries with their retries, and the reminders rules schedule.
+"""The background tasks: the outbox's drain, deliveries with their retries, and the reminders
+the rules schedule.
 
 Run by ``truceline worker`` (django-tasks' database worker). A failed webhook delivery is
 tried again after TRUCELINE_WEBHOOK_RETRY_SECONDS, doubling each time, up to
@@ -12,6 +13,18 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
+
+
+@task()
+def drain() -> str:
+    """Work the outbox: each event's notifications and reminders (outbox.drain)."""
+    from truceline.notify import outbox
+
+    drained = outbox.drain()
+    again = outbox.retry_after(drained)
+    if again is not None:
+        drain.using(run_after=again).enqueue()
+    return f"{drained.done} drained, {drained.failed} failed"
 
 
 @task()
@@ -33,12 +46,12 @@ def remind_reply(incident_id: str, due: str) -> str:
     """24 hours before the reply window closes: remind the accused party, unless it replied
     or the window moved (another reminder is scheduled for the new one)."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_noop
 
     from truceline.incidents.models import Incident
     from truceline.notify.models import Kind
     from truceline.notify.rules import _liaisons
-    from truceline.notify.services import notify
+    from truceline.notify.services import Message, notify
 
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None or incident.reply_due_at is None:
@@ -50,9 +63,12 @@ def remind_reply(incident_id: str, due: str) -> str:
     notify(
         _liaisons({incident.accused_party_id}),
         kind=Kind.REPLY_CLOSING,
-        subject=_("Reply due within 24 hours: incident %(id)s") % {"id": incident.pk},
-        body=_("Your party's reply window on incident %(id)s closes at %(due)s UTC.")
-        % {"id": incident.pk, "due": f"{incident.reply_due_at:%Y-%m-%d %H:%M}"},
+        text=Message(
+            gettext_noop("Reply due within 24 hours: incident %(id)s"),
+            # the moment in the reader's zone and in UTC
+            gettext_noop("Your party's reply window on incident %(id)s closes at %(due)s."),
+            {"id": incident.pk, "due": incident.reply_due_at},
+        ),
         obj=incident,
         url=reverse("incidents:detail", args=[incident.pk]),
     )
@@ -63,13 +79,13 @@ def remind_reply(incident_id: str, due: str) -> str:
 def check_request(request_id: str) -> str:
     """At a request's deadline: if unanswered, tell both parties and the monitors."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_noop
 
     from truceline.accounts.models import Role
     from truceline.followup.models import PartyRequest, RequestState
     from truceline.notify.models import Kind
     from truceline.notify.rules import _liaisons, _people
-    from truceline.notify.services import notify
+    from truceline.notify.services import Message, notify
 
     request = PartyRequest.objects.filter(pk=request_id).first()
     if request is None or request.state != RequestState.OPEN:
@@ -79,8 +95,11 @@ def check_request(request_id: str) -> str:
     notify(
         _liaisons({request.from_party_id, request.to_party_id}) + _people(role=Role.MONITOR),
         kind=Kind.REQUEST_OVERDUE,
-        subject=_("Request %(id)s is overdue") % {"id": request.pk},
-        body=_("The deadline of request %(id)s passed without an answer.") % {"id": request.pk},
+        text=Message(
+            gettext_noop("Request %(id)s is overdue"),
+            gettext_noop("The deadline of request %(id)s passed without an answer."),
+            {"id": request.pk},
+        ),
         obj=request,
         url=reverse("followup:request", args=[request.pk]),
     )
@@ -91,13 +110,13 @@ def check_request(request_id: str) -> str:
 def check_measure(measure_id: str) -> str:
     """The day after a measure's date: if not done, tell the party and the mechanism."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_noop
 
     from truceline.accounts.models import Role
-    from truceline.followup.models import Measure
+    from truceline.followup.models import Measure, MeasureKind
     from truceline.notify.models import Kind
     from truceline.notify.rules import _liaisons, _people
-    from truceline.notify.services import notify
+    from truceline.notify.services import Message, notify
 
     measure = Measure.objects.filter(pk=measure_id).first()
     if measure is None or not measure.overdue:
@@ -105,13 +124,19 @@ def check_measure(measure_id: str) -> str:
     notify(
         _liaisons({measure.party_id}) + _people(role=Role.MONITOR) + _people(role=Role.SIGNATORY),
         kind=Kind.MEASURE_OVERDUE,
-        subject=_("Measure %(id)s is overdue") % {"id": measure.pk},
-        body=_("The %(kind)s decided on %(when)s was due by %(due)s and is not recorded done.")
-        % {
-            "kind": measure.get_kind_display(),
-            "when": f"{measure.decided_at:%Y-%m-%d}",
-            "due": f"{measure.due:%Y-%m-%d}",
-        },
+        text=Message(
+            gettext_noop("Measure %(id)s is overdue"),
+            gettext_noop(
+                "The %(kind)s decided on %(when)s was due by %(due)s and is not recorded done."
+            ),
+            {
+                "id": measure.pk,
+                # the label, read in each recipient's language when written to them
+                "kind": MeasureKind(measure.kind).label,
+                "when": f"{measure.decided_at:%Y-%m-%d}",
+                "due": f"{measure.due:%Y-%m-%d}",
+            },
+        ),
         obj=measure,
         url=reverse("incidents:detail", args=[measure.finding.incident_id]),
     )

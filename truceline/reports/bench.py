@@ -122,7 +122,7 @@ PARTS = [
     ("report_submit service, all of it", "reports/services.py", "report_submit"),
     ("  place derivation (geo)", "geo/derive.py", "derive"),
     ("  ledger entry (event_append)", "ledger/services.py", "event_append"),
-    ("  notifications of the event", "notify/rules.py", "on_event"),
+    ("  the outbox row of the event", "notify/outbox.py", "record"),
     ("answer (report_out + receipt)", "reports/api.py", "report_out"),
 ]
 

@@ -178,14 +178,13 @@ def test_reminders_wait_for_their_time_and_check_first(people, receiver) -> None
 
 
 def test_notifications_never_reach_those_who_may_not_see(people) -> None:  # type: ignore[no-untyped-def]
-    from truceline.notify.services import notify
+    from truceline.notify.services import Message, notify
 
     incident = make_incident(people, "received")  # Afghanistan may not see it yet
     made = notify(
         [people["af-liaison"], people["pk-liaison"]],
         kind="question",
-        subject="s",
-        body="b",
+        text=Message("s", "b"),
         obj=incident,
         url="/",
     )
@@ -194,6 +193,7 @@ def test_notifications_never_reach_those_who_may_not_see(people) -> None:  # typ
 
 def test_the_notifications_page_and_api(people, login, api, receiver) -> None:  # type: ignore[no-untyped-def]
     make_incident(people, "under-verification")
+    work()
     page = login("af-liaison").get("/notifications/")
     assert page.status_code == 200
     assert "Allegation against your party" in page.content.decode()

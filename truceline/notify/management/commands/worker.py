@@ -1,6 +1,6 @@
-"""`truceline worker`: runs the background tasks (notifications, reminders, feed polls, the
-hourly pruning of expired idempotency keys) from the database queue; as many workers as
-wanted, on any machine that reaches the database."""
+"""`truceline worker`: runs the background tasks (the outbox's drain, deliveries, reminders,
+feed polls, the hourly pruning of expired idempotency keys) from the database queue; as many
+workers as wanted, on any machine that reaches the database."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from truceline.idempotency.tasks import ensure_scheduled
+        from truceline.notify.outbox import ensure_draining
 
         ensure_scheduled()  # the hourly forgetting of expired idempotency keys
+        ensure_draining()  # outbox rows whose drain task was lost
         extra = ["--batch"] if options["batch"] else []
         call_command(
             "db_worker",
