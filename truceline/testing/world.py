@@ -34,7 +34,12 @@ ANSWER = "Tessaly8Answer"
 ANSWER_FILE = "Brindle6Answerfile"
 DRAFT = "Ulmeth3Draft"
 SUBJECT = "Pellow1Subject"
+RESEALED = "Orvane5Witness"  # a sealed passage of an answer the public edition prints
 
+# canary -> who wrote it: a receipt proves what its holder submitted, so it carries the
+# author's own words, sealed since or not (the compartment table gives the filing party all
+# of its own report; the seal keeps the passage from everyone else)
+AUTHOR = {SEALED: "pk-liaison", SOURCE: "pk-liaison", RESEALED: "af-liaison"}
 # canary -> who may see it (everyone else must not)
 ALLOWED: dict[str, set[str]] = {
     SEALED: MECHANISM,
@@ -46,6 +51,7 @@ ALLOWED: dict[str, set[str]] = {
     ANSWER_FILE: MECHANISM | {"af-liaison"},
     DRAFT: MECHANISM,
     SUBJECT: MECHANISM | {"pk-liaison", "af-liaison"},
+    RESEALED: MECHANISM,
     # officers by name: one's own side and the mechanism only
     "pk-liaison": MECHANISM | {"pk-liaison"},
     "af-liaison": MECHANISM | {"af-liaison"},
@@ -189,6 +195,42 @@ def api_paths(client: Client, ids: dict[str, str]) -> list[str]:
         paths.append(path)
     paths += [f"/api/v1/evidence/{ids['answer_evidence']}/download"]
     return paths
+
+
+def pdf_text(data: bytes) -> str:
+    """What a PDF tells its reader: the text of every page, the document information and the
+    XMP metadata, and the bytes themselves."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    parts = [page.extract_text() for page in reader.pages]
+    parts += [f"{k}: {v}" for k, v in (reader.metadata or {}).items()]
+    xmp = reader.xmp_metadata
+    if xmp is not None:
+        parts.append(xmp.rdf_root.toxml())
+    parts.append(data.decode("latin-1"))
+    return "\n".join(parts)
+
+
+def ledger_paths(size: int) -> list[str]:
+    """The ledger as a viewer reads it: every entry (the leaves, decoded by read_entries),
+    and every receipt by its number, through the API and the page."""
+    paths = [f"/api/v1/ledger/entries?start=0&end={size}"]
+    for seq in range(1, size + 1):
+        paths += [f"/api/v1/ledger/receipts/{seq}", f"/ledger/receipts/{seq}.json"]
+    return paths
+
+
+def read_entries(answer: Any) -> str:
+    """A page of ledger entries with each leaf's bytes decoded."""
+    import base64
+
+    text = read(answer)
+    if answer.status_code == 200:
+        for item in answer.json().get("entries", []):
+            leaf = item.get("leaf", "") if isinstance(item, dict) else str(item)
+            text += "\n" + base64.b64decode(leaf).decode("latin-1")
+    return text
 
 
 def read(answer: Any) -> str:
