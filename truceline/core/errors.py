@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # code -> (HTTP status, default message); messages stay lazy, read in the language of the
@@ -99,15 +100,56 @@ class Invalid(ApiError):
         super().__init__("invalid", message, fields=fields)
 
 
+# the steps services name when they refuse one, in words ("Cannot publish: ..."); a step
+# a service already names in words (gettext) is shown as it is
+STEPS: dict[str, Any] = {
+    "triage-admissible": _("rule it admissible"),
+    "triage-inadmissible": _("rule it inadmissible"),
+    "withdraw": _("withdraw it"),
+    "merge": _("merge it"),
+    "open": _("open verification"),
+    "assign": _("assign it"),
+    "draft-finding": _("draft a finding"),
+    "endorse": _("endorse it"),
+    "publish": _("publish"),
+    "reconsider": _("reconsider it"),
+    "respond": _("answer the allegation"),
+    "ask": _("ask a question"),
+    "answer": _("answer the question"),
+    "vote": _("vote"),
+    "acknowledge": _("acknowledge the finding"),
+    "decide": _("decide the request"),
+    "amend": _("amend the report"),
+}
+
+
+def state_words(state: str) -> str:
+    """A state's label in the reader's language: an incident's, a draft's or a request's."""
+    from truceline.findings.models import Decision
+    from truceline.incidents.models import State
+    from truceline.reports.models import DraftState
+
+    if state == "answered":
+        return str(_("already answered"))
+    for choices in (State, DraftState, Decision):
+        labels = dict(choices.choices)
+        if state in labels:
+            words = str(labels[state])
+            # mid-sentence in English; other languages' labels are left as written
+            return words.lower() if (get_language() or "en").startswith("en") else words
+    return state
+
+
 class IllegalTransition(ApiError):
-    """A state-machine step that the current state does not allow; says the state."""
+    """A state-machine step that the current state does not allow; says the state, in words
+    (the slug stays in ``extra`` for programs)."""
 
     def __init__(self, *, state: str, action: str) -> None:
         super().__init__(
             "illegal-transition",
             str(
                 _("Cannot %(action)s: the incident is %(state)s.")
-                % {"action": action, "state": state}
+                % {"action": STEPS.get(action, action), "state": state_words(state)}
             ),
             extra={"state": state},
         )

@@ -32,24 +32,7 @@ def _queues(user: Any, desk: str, query: Any = None) -> dict[str, Any]:
     incidents = visible_to(user, Incident).select_related("category", "accused_party")
     findings = visible_to(user, Finding).select_related("incident")
     if desk == "liaison":
-        org = getattr(user, "organisation_id", None)
-        return {
-            "filings": incidents.filter(reports__filing_org_id=org).distinct()[:50],
-            "awaiting_reply": incidents.filter(
-                accused_party_id=org, state__in=[State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
-            ).exclude(responses__party_id=org)[:50],
-            "to_acknowledge": findings.filter(status=FindingStatus.ENDORSED).exclude(
-                acknowledgements__party_id=org
-            )[:50],
-            "questions": [
-                (q, sealed_text(user, q, "text", q.text))
-                for q in visible_to(user, Question).filter(answered_at__isnull=True)[:50]
-            ],
-            "drafts": visible_to(user, ReportDraft).filter(state=DraftState.OPEN)[:20],
-            "requests_to_answer": visible_to(user, PartyRequest)
-            .filter(to_party_id=org, state=RequestState.OPEN)
-            .order_by("deadline")[:50],
-        }
+        return _liaison_home(user, incidents, findings, query or {})
     if desk == "monitor":
         return {
             "triage": incidents.filter(state=State.RECEIVED)[:50],
@@ -112,6 +95,84 @@ def _queues(user: Any, desk: str, query: Any = None) -> dict[str, Any]:
         "reopened": reopened[:50],
         "filters": filters,
         **_portal(),
+    }
+
+
+LIAISON_PAGE = 20
+# a liaison's filings: still with the mechanism, or decided (nothing more will happen)
+DECIDED_STATES = [State.PUBLISHED, State.INADMISSIBLE, State.MERGED, State.WITHDRAWN]
+
+
+def _liaison_home(user: Any, incidents: Any, findings: Any, query: Any) -> dict[str, Any]:
+    """A liaison's home, led by what needs its action now; then what waits on others (its
+    filings with the mechanism, its requests to the other party); then what is done, paged.
+    Each list with its count, so that a phone shows the work before the rows."""
+    org = getattr(user, "organisation_id", None)
+    filed = incidents.filter(reports__filing_org_id=org).distinct().order_by("-created_at")
+    awaiting_reply = (
+        incidents.filter(
+            accused_party_id=org, state__in=[State.UNDER_VERIFICATION, State.FINDING_DRAFTED]
+        )
+        .exclude(responses__party_id=org)
+        .order_by("reply_due_at")
+    )
+    to_acknowledge = findings.filter(status=FindingStatus.ENDORSED).exclude(
+        acknowledgements__party_id=org
+    )
+    questions = visible_to(user, Question).filter(answered_at__isnull=True)
+    requests_to_answer = (
+        visible_to(user, PartyRequest)
+        .filter(to_party_id=org, state=RequestState.OPEN)
+        .order_by("deadline")
+    )
+    drafts = visible_to(user, ReportDraft).filter(state=DraftState.OPEN)
+    with_mechanism = filed.exclude(state__in=DECIDED_STATES)
+    requests_sent = (
+        visible_to(user, PartyRequest)
+        .filter(from_party_id=org, state=RequestState.OPEN)
+        .select_related("to_party")
+        .order_by("deadline")
+    )
+    done = filed.filter(state__in=DECIDED_STATES)
+    counts = {
+        "requests_to_answer": requests_to_answer.count(),
+        "questions": questions.count(),
+        "awaiting_reply": awaiting_reply.count(),
+        "to_acknowledge": to_acknowledge.count(),
+        "drafts": drafts.count(),
+        "with_mechanism": with_mechanism.count(),
+        "requests_sent": requests_sent.count(),
+        "done": done.count(),
+    }
+    pages = max(1, -(-counts["done"] // LIAISON_PAGE))
+    try:
+        page = min(max(1, int(query.get("done", "1"))), pages)
+    except ValueError:
+        page = 1
+    first = (page - 1) * LIAISON_PAGE
+    return {
+        "requests_to_answer": requests_to_answer[:50],
+        "questions": [(q, sealed_text(user, q, "text", q.text)) for q in questions[:50]],
+        "awaiting_reply": awaiting_reply[:50],
+        "to_acknowledge": to_acknowledge[:50],
+        "drafts": drafts[:20],
+        "with_mechanism": with_mechanism[:50],
+        "requests_sent": requests_sent[:50],
+        "done": done[first : first + LIAISON_PAGE],
+        "done_page": page,
+        "done_pages": pages,
+        "counts": counts,
+        "action_count": sum(
+            counts[k]
+            for k in (
+                "requests_to_answer",
+                "questions",
+                "awaiting_reply",
+                "to_acknowledge",
+                "drafts",
+            )
+        ),
+        "waiting_count": counts["with_mechanism"] + counts["requests_sent"],
     }
 
 

@@ -3,6 +3,7 @@ by its name in the reader's language. A template builtin, like the time filters.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django import template
@@ -46,19 +47,41 @@ SCENARIO_MODELS = {
     "commitment": "Commitment",
 }
 
+# Scenario objects by kind, read once per request: a page that names forty parties and places
+# costs one query per kind, not one per name. Outside a request (the worker, a command) there
+# is no cache, so a scenario loaded meanwhile is never shown stale.
+_request = threading.local()
+
+
+def request_started(**_kwargs: Any) -> None:
+    _request.scenario = {}
+
+
+def request_finished(**_kwargs: Any) -> None:
+    _request.scenario = None
+
+
+def _scenario_object(kind: str, slug: str) -> Any:
+    from truceline.scenario import models
+
+    model = getattr(models, SCENARIO_MODELS[kind])
+    cache = getattr(_request, "scenario", None)
+    if cache is None:
+        return model.objects.filter(pk=slug).first()
+    if kind not in cache:
+        cache[kind] = {obj.pk: obj for obj in model.objects.all()}
+    return cache[kind].get(slug)
+
 
 @register.filter
 def scenario_name(slug: Any, kind: str) -> Any:
     """A scenario object's name in the reader's language from its slug (or a list of slugs,
     joined by commas): ``{{ r.mediators|scenario_name:"organisation" }}``."""
-    from truceline.scenario import models
-
     if isinstance(slug, list | tuple):
         return ", ".join(str(scenario_name(s, kind)) for s in slug) or "—"
     if not slug:
         return "—"
-    model = getattr(models, SCENARIO_MODELS[kind])
-    obj = model.objects.filter(pk=slug).first()
+    obj = _scenario_object(kind, slug)
     return obj.shown_name if obj is not None else slug
 
 

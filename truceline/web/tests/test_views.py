@@ -5,7 +5,7 @@ from truceline.ledger.models import Event
 from truceline.testing.people import PASSWORD
 
 HOMES = {
-    "pk-liaison": "Allegations awaiting your reply",
+    "pk-liaison": "Needs your action now",
     "qa-monitor": "Triage",
     "qa-signatory": "Findings awaiting your vote",
     "admin": "Secretariat administration",
@@ -116,3 +116,27 @@ def test_an_overlong_username_is_refused_by_the_form(client: Client, people) -> 
     response = client.post("/signin/", {"username": "n" * 300, "password": "x"})
     assert response.status_code == 200 and "at most 150 characters" in response.content.decode()
     assert not AccessAttempt.objects.exists()  # never reached authenticate()
+
+
+@pytest.mark.django_db
+def test_a_liaisons_home_is_led_by_what_needs_its_action(people, login) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from truceline.testing.incidents import make_incident
+
+    waiting = make_incident(people, "received")  # Pakistan's, with the mechanism
+    to_answer = make_incident(people, "under-verification")  # against Afghanistan
+    done = make_incident(people, "published")
+    afghanistan = login("af-liaison").get("/").content.decode()
+    now, rest = afghanistan.split('id="waiting"')
+    assert to_answer.id in now and "Allegations awaiting your reply" in now
+    assert re.search(r'id="now">Needs your action now <span class="badge">\d+</span>', now)
+    pakistan = login("pk-liaison").get("/").content.decode()
+    now, rest = pakistan.split('id="waiting"')
+    waiting_part, done_part = rest.split('id="done"')
+    assert waiting.id not in now and waiting.id in waiting_part and waiting.id not in done_part
+    assert done.id in done_part and done.id not in waiting_part
+    assert 'id="done">Done <span class="badge">1</span>' in pakistan
+    # the decided ones are paged; a page beyond the last shows the last
+    assert done.id in login("pk-liaison").get("/?done=9").content.decode().split('id="done"')[1]
+    assert login("pk-liaison").get("/?done=x").status_code == 200
