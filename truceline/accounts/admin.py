@@ -8,6 +8,9 @@ The admin is held to the mechanism's own rules, not Django's stock ones:
 - Passwords change through ``user_set_password`` (a ledger entry), whether the admin sets
   someone's or changes its own; authenticators are read-only here, with no key shown, and are
   removed only through ``twofactor.authenticator_remove`` (a ledger entry).
+- Of a person whose role requires a second factor, a password, an authenticator's removal,
+  a role, organisation or activation set here by an admin waits for a second admin (the
+  services hold it: accounts/credentials.py; approved or refused in security/admin.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from truceline.accounts.models import MEDIATOR_ROLES, PARTY_ROLES, ApiToken, User
@@ -35,6 +39,7 @@ from truceline.accounts.twofactor import authenticator_remove
 from truceline.core.admin import ReadOnlyAdmin
 from truceline.policy import can, may_administer
 from truceline.policy.factors import may_remove_authenticator
+from truceline.security.models import CredentialChange
 
 
 def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -59,6 +64,17 @@ def admin_password_change(request: HttpRequest, extra_context: Any = None) -> Ht
 admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.has_permission = admin_has_permission  # type: ignore[method-assign]
 admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
+
+
+def _tell_held(request: HttpRequest, held: CredentialChange) -> None:
+    messages.warning(
+        request,
+        _(
+            "%(what)s for %(user)s waits for a second admin's approval (%(id)s, under "
+            "Security › Credential changes); %(user)s and the other admins are told."
+        )
+        % {"what": held.get_kind_display(), "user": held.user.username, "id": held.id},
+    )
 
 
 class RoleFitsOrganisation(forms.ModelForm):  # type: ignore[type-arg]
@@ -93,12 +109,14 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         return False  # people are deactivated, never deleted: the log names them
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        user_admin_saved(
+        held = user_admin_saved(
             actor=request.user,  # type: ignore[arg-type]
             user=obj,
             created=not change,
             changed_fields=list(form.changed_data),
         )
+        if held is not None:
+            _tell_held(request, held)
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
@@ -116,11 +134,14 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         usable = form.is_valid() and form.cleaned_data["set_usable_password"]
         if not form.is_valid() or not (usable or "unset-password" in request.POST):
             return super().user_change_password(request, id, form_url)  # its errors, its page
-        user_set_password(
+        held = user_set_password(
             actor=request.user,  # type: ignore[arg-type]
             user=user,
             password=form.cleaned_data["password1"] if usable else None,
         )
+        if held is not None:
+            _tell_held(request, held)
+            return HttpResponseRedirect(reverse("admin:accounts_user_change", args=(user.pk,)))
         self.log_change(request, user, self.construct_change_message(request, form, []))
         messages.success(request, "Password changed." if usable else "Password sign-in is off.")
         update_session_auth_hash(request, user)  # the admin's own session, if it was its own
@@ -173,9 +194,17 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Remove the selected authenticators (on the ledger)")
     def remove(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+        removed = 0
         for device in queryset.select_related("user"):
-            authenticator_remove(actor=request.user, device=device)  # type: ignore[arg-type]
-        messages.success(request, "Removed; each owner sets up a new one at the next sign-in.")
+            held = authenticator_remove(actor=request.user, device=device)  # type: ignore[arg-type]
+            if held is not None:
+                _tell_held(request, held)
+            else:
+                removed += 1
+        if removed:
+            messages.success(
+                request, _("Removed; each owner sets up a new one at the next sign-in.")
+            )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The remove action needs change permission on the list; a device's page stays

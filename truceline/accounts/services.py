@@ -9,15 +9,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from truceline.accounts.models import MEDIATOR_ROLES, PARTY_ROLES, ApiToken, Role, User
-from truceline.core.errors import Invalid
+from truceline.core.errors import Forbidden, Invalid
 from truceline.ledger.services import event_append
+from truceline.policy.credentials import needs_second_admin
 from truceline.scenario.models import Organisation, OrganisationKind
+from truceline.security.models import ChangeKind, CredentialChange
 
 TOKEN_PREFIX = "tl_"  # noqa: S105 - a prefix, not a secret
 
@@ -65,30 +68,54 @@ def user_create(
     return user
 
 
-def user_set_password(*, actor: AbstractBaseUser | None, user: User, password: str | None) -> None:
+def user_set_password(
+    *, actor: AbstractBaseUser | None, user: User, password: str | None
+) -> CredentialChange | None:
     """Set a password, or (``None``) turn password sign-in off; the event records that it
     changed, never the password or its hash. Every API token of the person is revoked and
     every other session of theirs ends with it (``user_sign_out_everywhere``): whoever knew
     the old password may have minted or kept access. A view that keeps the person's own
-    session calls ``update_session_auth_hash`` after."""
-    with transaction.atomic():
-        if password is None:
-            user.set_unusable_password()
-        else:
-            user.set_password(password)
-        user.save(update_fields=["password"])
-        event_append(
-            actor=actor,
-            kind="user.password-set" if password is not None else "user.password-disabled",
-            object_type="user",
-            object_id=user.username,
-            payload={"username": user.username},
-        )
-        user_sign_out_everywhere(
-            actor=actor,
+    session calls ``update_session_auth_hash`` after.
+
+    Someone else's change to the password of a person whose role requires a second factor
+    waits for a second admin (policy/credentials.py): it is recorded, not made, and returned."""
+    encoded = make_password(password) if password is not None else None
+    if needs_second_admin(actor, user):
+        from truceline.accounts.credentials import change_hold
+
+        kind = ChangeKind.PASSWORD_SET if password is not None else ChangeKind.PASSWORD_DISABLED
+        return change_hold(
+            actor=actor,  # type: ignore[arg-type]
             user=user,
-            because="password-set" if password is not None else "password-disabled",
+            kind=kind,
+            detail={"password": encoded},
         )
+    with transaction.atomic():
+        password_apply(actor=actor, user=user, encoded=encoded)
+    return None
+
+
+def password_apply(*, actor: AbstractBaseUser | None, user: User, encoded: str | None) -> None:
+    """Store a password hash (``None``: sign-in by password off), on the ledger, and end the
+    person's tokens and other sessions. Only ``user_set_password`` and an approved change
+    (accounts/credentials.py) call it, inside their transaction."""
+    if encoded is None:
+        user.set_unusable_password()
+    else:
+        user.password = encoded
+    user.save(update_fields=["password"])
+    event_append(
+        actor=actor,
+        kind="user.password-set" if encoded is not None else "user.password-disabled",
+        object_type="user",
+        object_id=user.username,
+        payload={"username": user.username},
+    )
+    user_sign_out_everywhere(
+        actor=actor,
+        user=user,
+        because="password-set" if encoded is not None else "password-disabled",
+    )
 
 
 def user_sessions_end(user: User) -> int:
@@ -135,6 +162,10 @@ def token_create(
     """Make a token for ``user``; return it and the raw secret, which is never stored."""
     if not user.is_active or not user.role:
         raise Invalid({"username": [gettext("this user is inactive or has no role")]})
+    if needs_second_admin(actor, user):
+        # Tokens are made on the command line (actor None) or by their owner; an admin who
+        # could make one for a signatory could sign in its name without its authenticator.
+        raise Forbidden(gettext("a token for this person is made on the command line"))
     lifetime = days if days is not None else settings.TRUCELINE_TOKEN_DAYS
     if not 1 <= lifetime <= 366:
         raise Invalid({"days": [gettext("between 1 and 366")]})
@@ -222,13 +253,41 @@ def request_bearer_user(request: Any) -> User | None:
     return request_token_user(request, raw.strip())
 
 
+# What only a second admin may change of a second-factor person (policy/credentials.py).
+HELD_FIELDS = ("role", "organisation", "is_active")
+
+
+def _held_values(user: User) -> dict[str, Any]:
+    return {"role": user.role, "organisation": user.organisation_id, "is_active": user.is_active}
+
+
 def user_admin_saved(
     *, actor: AbstractBaseUser | None, user: User, created: bool, changed_fields: list[str]
-) -> User:
+) -> CredentialChange | None:
     """Save a user edited in the admin and record which fields changed (never the values of
-    secrets: a password change is recorded as such)."""
+    secrets: a password change is recorded as such).
+
+    Of a person whose role requires a second factor (or who would get such a role), someone
+    else's change of role, organisation or activation waits for a second admin: the rest is
+    saved, those fields keep their values, and the held change is returned. Deactivating is
+    never held (it takes access away). A person made with such a role starts inactive."""
     if user.organisation is not None and user.role:
         _check_role_fits(user.role, user.organisation)
+    held: dict[str, Any] = {}
+    if created:
+        if needs_second_admin(actor, user, after=user) and user.is_active:
+            held["is_active"] = True
+            user.is_active = False
+    else:
+        before = User.objects.get(pk=user.pk)
+        wanted, was = _held_values(user), _held_values(before)
+        changed = {
+            f: v for f, v in wanted.items() if v != was[f] and not (f == "is_active" and not v)
+        }
+        if changed and needs_second_admin(actor, before, after=user):
+            held = changed
+            for name in changed:
+                setattr(user, "organisation_id" if name == "organisation" else name, was[name])
     user.is_staff = user.is_superuser = user.role == Role.ADMIN
     with transaction.atomic():
         user.save()
@@ -242,7 +301,43 @@ def user_admin_saved(
                 "organisation": user.organisation_id,
                 "role": user.role,
                 "is_active": user.is_active,
-                "fields": sorted(changed_fields),
+                "fields": sorted(set(changed_fields) - set(held)),
             },
         )
-    return user
+        if not held:
+            return None
+        from truceline.accounts.credentials import change_hold
+
+        return change_hold(
+            actor=actor,  # type: ignore[arg-type]
+            user=user,
+            kind=ChangeKind.ACCOUNT,
+            detail={"fields": held},
+        )
+
+
+def account_apply(*, actor: AbstractBaseUser, user: User, fields: dict[str, Any]) -> None:
+    """Make an approved change of role, organisation or activation (accounts/credentials.py),
+    on the ledger; the person's tokens (scoped to the old role) and sessions end."""
+    for name, value in fields.items():
+        if name not in HELD_FIELDS:
+            raise ValueError(f"{name!r} is not a held field")
+        setattr(user, "organisation_id" if name == "organisation" else name, value)
+    if user.organisation is not None and user.role:
+        _check_role_fits(user.role, user.organisation)
+    user.is_staff = user.is_superuser = user.role == Role.ADMIN
+    user.save()
+    event_append(
+        actor=actor,
+        kind="user.changed",
+        object_type="user",
+        object_id=user.username,
+        payload={
+            "username": user.username,
+            "organisation": user.organisation_id,
+            "role": user.role,
+            "is_active": user.is_active,
+            "fields": sorted(fields),
+        },
+    )
+    user_sign_out_everywhere(actor=actor, user=user, because="account-changed")

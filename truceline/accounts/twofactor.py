@@ -30,12 +30,13 @@ from truceline.accounts.sealing import seal
 from truceline.accounts.services import user_sign_out_everywhere
 from truceline.core.errors import Forbidden, Invalid
 from truceline.ledger.services import event_append
+from truceline.policy.credentials import needs_second_admin
 from truceline.policy.factors import (
     may_remove_authenticator,
     needs_fresh_code,
     second_factor_required,
 )
-from truceline.security.models import Authenticator
+from truceline.security.models import Authenticator, ChangeKind, CredentialChange
 
 DEVICE_NAME = "authenticator"
 
@@ -119,23 +120,43 @@ def enrolment_confirm(user: AbstractBaseUser, device: TOTPDevice, code: str) -> 
     return device
 
 
-def authenticator_remove(*, actor: AbstractBaseUser, device: TOTPDevice) -> None:
+def authenticator_remove(*, actor: AbstractBaseUser, device: TOTPDevice) -> CredentialChange | None:
     """The secretariat takes away a lost authenticator. Its owner's sessions end and API tokens
     are revoked, and the owner sets up a new one at the next sign-in. On the ledger; the key is
-    gone with the device."""
+    gone with the device. The authenticator of a person whose role requires one is removed only
+    once a second admin approves (policy/credentials.py): the held change is returned."""
     if not may_remove_authenticator(actor):
         raise Forbidden(gettext("only the secretariat removes an authenticator"))
-    with transaction.atomic():
-        owner = device.user
-        confirmed = TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
-        deleted, _ = TOTPDevice.objects.filter(pk=device.pk).delete()
-        if not deleted or not confirmed:
-            return  # gone already, or a set-up never finished: no second factor changed
-        event_append(
+    owner = device.user
+    if needs_second_admin(actor, owner):
+        from truceline.accounts.credentials import change_hold
+
+        return change_hold(
             actor=actor,
-            kind="user.second-factor-removed",
-            object_type="user",
-            object_id=owner.get_username(),
-            payload={"username": owner.get_username()},
+            user=owner,  # type: ignore[arg-type]
+            kind=ChangeKind.SECOND_FACTOR_REMOVED,
+            detail={"device": device.pk},
         )
-        user_sign_out_everywhere(actor=actor, user=owner, because="second-factor-removed")
+    with transaction.atomic():
+        authenticator_remove_apply(actor=actor, device_id=device.pk)
+    return None
+
+
+def authenticator_remove_apply(*, actor: AbstractBaseUser, device_id: int) -> None:
+    """Remove the device (an unheld removal, or an approved one), inside the caller's
+    transaction; nothing is recorded when it is gone already or was never confirmed."""
+    device = TOTPDevice.objects.select_related("user").filter(pk=device_id).first()
+    if device is None:
+        return
+    owner, confirmed = device.user, device.confirmed
+    TOTPDevice.objects.filter(pk=device_id).delete()
+    if not confirmed:
+        return  # a set-up never finished: no second factor changed
+    event_append(
+        actor=actor,
+        kind="user.second-factor-removed",
+        object_type="user",
+        object_id=owner.get_username(),
+        payload={"username": owner.get_username()},
+    )
+    user_sign_out_everywhere(actor=actor, user=owner, because="second-factor-removed")

@@ -65,6 +65,12 @@ FIELDS: dict[str, str] = {
         MECHANISM,
     ),
     "security.RateCount.bucket": MECHANISM,
+    # The two-person rule's requests (a password's hash in detail until decided) and the
+    # authenticators as the proxy that opens their sealed keys.
+    **_all("security.CredentialChange", "id kind state", MECHANISM),
+    "security.CredentialChange.detail": SECRET,
+    "security.Authenticator.name": OWN_SIDE,
+    "security.Authenticator.key": SECRET,
     # Crossings: public status (DESIGN.md).
     **_all("geo.CrossingChange", "id status audiences source note", PUBLIC),
     # The ledger: hashes public, contents the mechanism's (and each person's own receipts).

@@ -92,3 +92,51 @@ class Authenticator(TOTPDevice):
         except Unsealable as exc:
             log.error("authenticator %s of user %s: its key %s", self.pk, self.user_id, exc)
             return secrets.token_bytes(20)  # a key nobody holds: no code matches
+
+
+def new_change_id() -> str:
+    from truceline.core.ids import new_id
+
+    return new_id("CHG")
+
+
+class ChangeKind(models.TextChoices):
+    PASSWORD_SET = "password-set", _("Set the password")
+    PASSWORD_DISABLED = "password-disabled", _("Turn password sign-in off")
+    SECOND_FACTOR_REMOVED = "second-factor-removed", _("Remove the authenticator")
+    ACCOUNT = "account", _("Change the role, organisation or activation")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("Awaiting a second admin")
+    APPROVED = "approved", _("Approved and made")
+    REFUSED = "refused", _("Refused")
+
+
+class CredentialChange(models.Model):
+    """A change to the credentials of a person whose role requires a second factor, asked for
+    by someone else: it is made only once a second, different admin approves it
+    (accounts/credentials.py; who may: policy/credentials.py). ``detail`` holds what is to be
+    made — for a password its hash, never the password, blanked once decided."""
+
+    id = models.CharField(max_length=16, primary_key=True, default=new_change_id, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credential_changes"
+    )
+    kind = models.CharField(max_length=24, choices=ChangeKind.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=12, choices=ChangeState.choices, default="pending")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.kind} ({self.state})"
