@@ -139,8 +139,17 @@ def weekly_figures(
 
     per_reported = {p.slug: summed(reported[p.slug]) for p in parties}
     per_confirmed = {p.slug: summed(confirmed[p.slug]) for p in parties}
-    chart_series = [Series(f"Reported against {p.name}", per_reported[p.slug]) for p in parties] + [
-        Series(f"Confirmed, {p.name}", per_confirmed[p.slug], kind="line") for p in parties
+    # the chart's legend in the reader's language (the same words as the table's headings)
+    chart_series = [
+        Series(str(_("Reported against %(party)s") % {"party": p.shown_name}), per_reported[p.slug])
+        for p in parties
+    ] + [
+        Series(
+            str(_("Confirmed, %(party)s") % {"party": p.shown_name}),
+            per_confirmed[p.slug],
+            kind="line",
+        )
+        for p in parties
     ]
     table = [
         {

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from truceline.geo.derive import Frame
 from truceline.geo.frame import current_frame, geography
@@ -164,7 +165,7 @@ class CrossingNow:
     @property
     def status_label(self) -> str:
         if self.status == "unknown":
-            return "Not recorded"
+            return str(_("Not recorded"))
         return str(CrossingState(self.status).label)
 
 

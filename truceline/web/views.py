@@ -98,9 +98,20 @@ def _queues(user: Any, desk: str, query: Any = None) -> dict[str, Any]:
     }
 
 
-LIAISON_PAGE = 20
+LIAISON_PAGE = 10
 # a liaison's filings: still with the mechanism, or decided (nothing more will happen)
 DECIDED_STATES = [State.PUBLISHED, State.INADMISSIBLE, State.MERGED, State.WITHDRAWN]
+
+
+def _paged(rows: Any, count: int, query: Any, key: str) -> tuple[Any, int, int]:
+    """One page of ``rows`` (the page number in ``?key=``; past the last, the last)."""
+    pages = max(1, -(-count // LIAISON_PAGE))
+    try:
+        page = min(max(1, int(query.get(key, "1"))), pages)
+    except ValueError:
+        page = 1
+    first = (page - 1) * LIAISON_PAGE
+    return rows[first : first + LIAISON_PAGE], page, pages
 
 
 def _liaison_home(user: Any, incidents: Any, findings: Any, query: Any) -> dict[str, Any]:
@@ -144,23 +155,23 @@ def _liaison_home(user: Any, incidents: Any, findings: Any, query: Any) -> dict[
         "requests_sent": requests_sent.count(),
         "done": done.count(),
     }
-    pages = max(1, -(-counts["done"] // LIAISON_PAGE))
-    try:
-        page = min(max(1, int(query.get("done", "1"))), pages)
-    except ValueError:
-        page = 1
-    first = (page - 1) * LIAISON_PAGE
+    waiting_rows, waiting_page, waiting_pages = _paged(
+        with_mechanism, counts["with_mechanism"], query, "waiting"
+    )
+    done_rows, done_page, done_pages = _paged(done, counts["done"], query, "done")
     return {
         "requests_to_answer": requests_to_answer[:50],
         "questions": [(q, sealed_text(user, q, "text", q.text)) for q in questions[:50]],
         "awaiting_reply": awaiting_reply[:50],
         "to_acknowledge": to_acknowledge[:50],
         "drafts": drafts[:20],
-        "with_mechanism": with_mechanism[:50],
+        "with_mechanism": waiting_rows,
+        "waiting_page": waiting_page,
+        "waiting_pages": waiting_pages,
         "requests_sent": requests_sent[:50],
-        "done": done[first : first + LIAISON_PAGE],
-        "done_page": page,
-        "done_pages": pages,
+        "done": done_rows,
+        "done_page": done_page,
+        "done_pages": done_pages,
         "counts": counts,
         "action_count": sum(
             counts[k]

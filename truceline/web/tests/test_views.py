@@ -139,4 +139,11 @@ def test_a_liaisons_home_is_led_by_what_needs_its_action(people, login) -> None:
     assert 'id="done">Done <span class="badge">1</span>' in pakistan
     # the decided ones are paged; a page beyond the last shows the last
     assert done.id in login("pk-liaison").get("/?done=9").content.decode().split('id="done"')[1]
-    assert login("pk-liaison").get("/?done=x").status_code == 200
+    assert login("pk-liaison").get("/?done=x&waiting=-3").status_code == 200
+    for _ in range(11):  # more than a page with the mechanism: the next page holds the rest
+        make_incident(people, "received")
+    first = login("pk-liaison").get("/").content.decode().split('id="waiting"')[1]
+    assert first.split('id="done"')[0].count('href="/incidents/INC-') == 10
+    assert 'href="?waiting=2&amp;done=1#waiting" rel="next"' in first
+    second = login("pk-liaison").get("/?waiting=2").content.decode().split('id="waiting"')[1]
+    assert second.split('id="done"')[0].count('href="/incidents/INC-') == 3  # 13 in all
