@@ -47,7 +47,9 @@ def signed_in(user: User) -> Client:
 def file_at(user: User, local: str) -> Report:
     client = signed_in(user)
     form = client.get("/reports/new/").content.decode()
-    assert "UTC+0" in form  # the form says which zone it reads the time in
+    # the form says which zone it reads the time in: the filer's own
+    offset = {"Asia/Karachi": "UTC+05:00", "Asia/Kabul": "UTC+04:30"}[user.time_zone]
+    assert f"{offset}, {user.time_zone}" in form, form[:3000]
     filed = client.post(
         "/reports/new/",
         {
