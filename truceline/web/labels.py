@@ -22,6 +22,7 @@ DECISION_KINDS = {
 
 def _choices() -> dict[str, dict[str, Any]]:
     from truceline.followup.models import Answer, Compliance, RequestKind, RequestState
+    from truceline.reports.models import PlacePrecision
 
     return {
         "request-kind": dict(RequestKind.choices),
@@ -29,6 +30,7 @@ def _choices() -> dict[str, dict[str, Any]]:
         "request-answer": dict(Answer.choices),
         "compliance": dict(Compliance.choices),
         "decision-kind": DECISION_KINDS,
+        "place-precision": dict(PlacePrecision.choices),
     }
 
 

@@ -45,6 +45,7 @@ SCENARIO_MODELS = {
     "place": "Place",
     "sector": "Sector",
     "commitment": "Commitment",
+    "country": "Organisation",  # a party by its country's ISO code ("PK"), as geo derives it
 }
 
 # Scenario objects by kind, read once per request: a page that names forty parties and places
@@ -65,11 +66,12 @@ def _scenario_object(kind: str, slug: str) -> Any:
     from truceline.scenario import models
 
     model = getattr(models, SCENARIO_MODELS[kind])
+    key = "country_code" if kind == "country" else "pk"
     cache = getattr(_request, "scenario", None)
     if cache is None:
-        return model.objects.filter(pk=slug).first()
+        return model.objects.filter(**{key: slug}).first()
     if kind not in cache:
-        cache[kind] = {obj.pk: obj for obj in model.objects.all()}
+        cache[kind] = {getattr(obj, key): obj for obj in model.objects.all()}
     return cache[kind].get(slug)
 
 

@@ -58,6 +58,9 @@ def test_scenario_names_are_read_once_per_request(scenario, django_assert_num_qu
                 assert scenario_name(["qatar", "turkiye"], "organisation") == "Qatar, Türkiye"
                 assert scenario_name("torkham", "place") == "Torkham"
             assert scenario_name("nowhere", "place") == "nowhere"
+        with django_assert_num_queries(1):  # a party by its country's code, as geo derives it
+            assert scenario_name("PK", "country") == "Pakistan"
+            assert scenario_name("AF", "country") == "Afghanistan"
     finally:
         signals.request_finished.send(sender=None)
     with django_assert_num_queries(1):  # outside a request: read each time, never stale
