@@ -52,11 +52,17 @@ class PageParams(Schema):
 
 
 def paginate(
-    qs: QuerySet[Any], params: PageParams, shape: Callable[[Any], Any] | None = None
+    qs: QuerySet[Any],
+    params: PageParams,
+    shape: Callable[[Any], Any] | None = None,
+    prepare: Callable[[list[Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """``{"items", "count"}`` for one page of a queryset, each item through ``shape``."""
-    page = qs[params.offset : params.offset + params.limit]
-    return {"items": [shape(x) for x in page] if shape else list(page), "count": qs.count()}
+    """``{"items", "count"}`` for one page of a queryset, each item through ``shape``;
+    ``prepare`` sees the page's rows first, to read what they share at once (not per row)."""
+    page = list(qs[params.offset : params.offset + params.limit])
+    if prepare is not None:
+        prepare(page)
+    return {"items": [shape(x) for x in page] if shape else page, "count": qs.count()}
 
 
 class BearerAuth(AuthBase):

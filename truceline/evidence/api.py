@@ -14,7 +14,13 @@ from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden, Invalid, NotFound
 from truceline.evidence import chunked, services
 from truceline.evidence.models import ChunkedUpload, Evidence
-from truceline.evidence.selectors import custody, download_name, evidence_out, served
+from truceline.evidence.selectors import (
+    custody,
+    download_name,
+    evidence_out,
+    evidence_page_read,
+    served,
+)
 from truceline.evidence.store import storage
 from truceline.evidence.uploads import received_files
 from truceline.ledger.selectors import receipt
@@ -69,7 +75,12 @@ def evidence_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
     items = (
         visible_to(request.user, Evidence).select_related("uploaded_by").order_by("-uploaded_at")
     )
-    return paginate(items, q, lambda i: evidence_out(i, request.user))
+    return paginate(
+        items,
+        q,
+        lambda i: evidence_out(i, request.user),
+        prepare=lambda page: evidence_page_read(request.user, page),
+    )
 
 
 @router.get(

@@ -44,6 +44,41 @@ def served(item: Evidence, viewer: Any) -> Evidence | None:
     the mechanism; for anyone else its copy without metadata (a copy is served as itself)."""
     if item.kind != Kind.ORIGINAL or sees_original(viewer, item):
         return item
+    return _stripped(item)
+
+
+def evidence_page_read(viewer: Any, items: list[Evidence]) -> None:
+    """What ``evidence_out`` reads of each item, read for a whole page at once and kept on the
+    items (a list's answer asks the database three times, not three times per row): the
+    copies of each that this viewer may see, each original's copy without metadata, and which
+    of the uploaders the viewer may know by name."""
+    if not items:
+        return
+    ids = [item.id for item in items]
+    copies: dict[str, list[Evidence]] = {i: [] for i in ids}
+    for copy in (
+        visible_to(viewer, Evidence).filter(derived_from__in=ids).order_by("uploaded_at", "pk")
+    ):
+        copies[copy.derived_from_id].append(copy)  # type: ignore[index]
+    stripped: dict[str, Evidence] = {}
+    for copy in Evidence.objects.filter(derived_from__in=ids, kind=Kind.PUBLIC_COPY).order_by(
+        "uploaded_at", "pk"
+    ):
+        stripped.setdefault(copy.derived_from_id, copy)  # type: ignore[arg-type]
+    uploaders = {item.uploaded_by_id for item in items if item.uploaded_by_id is not None}
+    known = set(knows_people(viewer).filter(pk__in=uploaders).values_list("pk", flat=True))
+    for item in items:
+        item._copies_read = copies[item.id]  # type: ignore[attr-defined]
+        item._stripped_read = stripped.get(item.id)  # type: ignore[attr-defined]
+        item._known_read = known  # type: ignore[attr-defined]
+
+
+def _stripped(item: Evidence) -> Evidence | None:
+    """``stripped_copy``, from what evidence_page_read kept when it did."""
+    if item.kind != Kind.ORIGINAL:
+        return None
+    if hasattr(item, "_stripped_read"):
+        return item._stripped_read  # type: ignore[no-any-return]
     return stripped_copy(item)
 
 
@@ -59,7 +94,7 @@ def withheld(item: Evidence) -> str | None:
     """Why an original shared beyond the mechanism does not reach others yet, if it does not."""
     if item.kind != Kind.ORIGINAL or item.sharing not in {Sharing.PARTIES, Sharing.PUBLIC}:
         return None
-    if stripped_copy(item) is not None:
+    if _stripped(item) is not None:
         return None
     if strippable(item.media_type):
         return _("Not shared yet: its copy without metadata has not been made.")
@@ -74,10 +109,12 @@ def evidence_out(item: Evidence, viewer: Any) -> dict[str, Any]:
     """An item as this viewer may see it. Its party and the mechanism: the original, its name,
     metadata, sharing and uploader. Anyone else: the copy without metadata they receive —
     its type, size and hash, named by the evidence id — and nothing of the original."""
-    copies = visible_to(viewer, Evidence).filter(derived_from=item).order_by("uploaded_at")
+    copies = getattr(item, "_copies_read", None)  # evidence_page_read
+    if copies is None:
+        copies = visible_to(viewer, Evidence).filter(derived_from=item).order_by("uploaded_at")
     copies_out = [{"id": c.id, "kind": c.kind} for c in copies]
     if sees_original(viewer, item):
-        copy = stripped_copy(item)
+        copy = _stripped(item)
         body: dict[str, Any] = {
             "id": item.id,
             "kind": item.kind,
@@ -93,7 +130,7 @@ def evidence_out(item: Evidence, viewer: Any) -> dict[str, Any]:
             "metadata": item.metadata,
             "sharing": item.sharing,
             "organisation": item.organisation_id,
-            "uploaded_by": _known(viewer, item.uploaded_by),
+            "uploaded_by": _known(viewer, item.uploaded_by, getattr(item, "_known_read", None)),
         }
         if item.kind == Kind.ORIGINAL:
             body["shared_copy"] = copy.id if copy is not None else None
@@ -114,9 +151,14 @@ def evidence_out(item: Evidence, viewer: Any) -> dict[str, Any]:
     }
 
 
-def _known(viewer: Any, person: Any) -> str:
-    if person is not None and knows_people(viewer).filter(pk=person.pk).exists():
-        return str(person.get_username())
+def _known(viewer: Any, person: Any, known: set[int] | None = None) -> str:
+    if person is not None:
+        if known is not None:
+            may = person.pk in known
+        else:
+            may = knows_people(viewer).filter(pk=person.pk).exists()
+        if may:
+            return str(person.get_username())
     return person_label(person)
 
 

@@ -136,7 +136,11 @@ def requests_make(request: HttpRequest, payload: RequestIn) -> Status:
     summary="Requests made by or to the caller's party (mediators: all); no names",
 )
 def requests_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
-    found = visible_to(request.user, PartyRequest).select_related("verification")
+    found = (
+        visible_to(request.user, PartyRequest)
+        .select_related("verification")
+        .prefetch_related("subjects", "verification__subjects")  # counted, and the seen ones
+    )
     return paginate(found, q, lambda r: request_out(r, request.user))
 
 

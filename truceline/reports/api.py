@@ -14,7 +14,7 @@ from truceline.core.errors import Forbidden
 from truceline.geo.selectors import geo_out
 from truceline.ledger.selectors import receipt
 from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
-from truceline.redaction.selectors import SealedReader
+from truceline.redaction.selectors import SealedReader, seals_read
 from truceline.reports.models import DraftState, Report, ReportDraft
 from truceline.reports.services import (
     ReportInput,
@@ -161,10 +161,19 @@ class ReportFilters(PageParams):
     summary="Reports the caller may see",
 )
 def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, Any]:
-    qs = visible_to(request.user, Report).select_related("filed_by").prefetch_related("versions")
+    qs = (
+        visible_to(request.user, Report)
+        .select_related("filed_by", "filing_org")  # the filer's kind: a party or a monitor
+        .prefetch_related("versions")
+    )
     if filters.incident:
         qs = qs.filter(incident_id=filters.incident)
-    return paginate(qs, filters, lambda r: report_out(r, request.user))
+    return paginate(
+        qs,
+        filters,
+        lambda r: report_out(r, request.user),
+        prepare=lambda page: seals_read(request.user, page),
+    )
 
 
 @router.get(
