@@ -4,6 +4,7 @@ and guarantors confirm."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class Indicator:
     value: str | None  # None: not measured from the records yet
     records: list[str] = field(default_factory=list)  # ids behind the figure
     of: str = "incidents"  # what the records are: incidents or requests
+    names: dict[str, str] = field(default_factory=dict)  # the name by language (|named)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +140,7 @@ def indicators(commitment: Commitment, party: str, period: str) -> list[Indicato
             out.append(Indicator(slug, name, _crossings_open(start, end)))
         else:
             out.append(Indicator(slug, name, None))
+        out[-1].names = dict(spec.get("names") or {})
     return out
 
 
@@ -276,9 +279,7 @@ def shown(viewer: Any, found: list[Indicator]) -> list[Indicator]:
             seen = set(
                 visible_to(viewer, model).filter(pk__in=ind.records).values_list("pk", flat=True)
             )
-            ind = Indicator(
-                ind.slug, ind.name, ind.value, [r for r in ind.records if r in seen], ind.of
-            )
+            ind = dataclasses.replace(ind, records=[r for r in ind.records if r in seen])
         out.append(ind)
     return out
 

@@ -31,6 +31,8 @@ def round_out(r: Round, viewer: Any) -> dict[str, Any]:
     return {
         "slug": r.slug,
         "title": r.title,
+        "names": r.names,  # the texts by language, shown by |named and |translated
+        "translations": r.translations,
         "venue": r.venue,
         "starts": r.starts,
         "ends": r.ends,
@@ -68,6 +70,7 @@ def commitment_history(
                     "date": r["ends"].isoformat(),
                     "round": r["slug"],
                     "round_title": r["title"],
+                    "round_names": r["names"],
                     "kind": "create-commitment",
                     "text": _("Introduced at this round."),
                     "clause": "",
@@ -79,8 +82,10 @@ def commitment_history(
                     "date": d.get("date") or r["ends"].isoformat(),
                     "round": r["slug"],
                     "round_title": r["title"],
+                    "round_names": r["names"],
                     "kind": d.get("kind"),
                     "text": d.get("text", ""),
+                    "translations": d.get("translations", {}),
                     "clause": d.get("clause", ""),
                 }
             )
@@ -113,6 +118,8 @@ def commitments(viewer: Any, *, retired: bool = False) -> list[dict[str, Any]]:
             {
                 "slug": c.slug,
                 "title": c.title,
+                "names": c.names,  # the texts by language, shown by |named and |translated
+                "translations": c.translations,
                 "text": c.text,
                 "parties": [p.slug for p in c.parties.all()],
                 "introduced_by": c.introduced_by_id,

@@ -14,9 +14,23 @@ from truceline.reports.models import Confidentiality, PlacePrecision, TimePrecis
 from truceline.scenario.models import Category, Commitment, Organisation, Place
 
 
+class NamedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of scenario objects, each by its name in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.shown_name)
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several scenario objects, each by its name in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.shown_name)
+
+
 class ReportForm(forms.Form):
-    category = forms.ModelChoiceField(Category.objects.filter(retired=False), label=_("Category"))
-    accused_party = forms.ModelChoiceField(
+    category = NamedChoiceField(Category.objects.filter(retired=False), label=_("Category"))
+    accused_party = NamedChoiceField(
         Organisation.objects.filter(kind="party", retired=False), label=_("Accused party")
     )
     # read in the user's own zone (Django reads a naive time in the current zone), which the
@@ -25,7 +39,7 @@ class ReportForm(forms.Form):
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     time_precision = forms.ChoiceField(choices=TimePrecision.choices, label=_("Time precision"))
-    place = forms.ModelChoiceField(
+    place = NamedChoiceField(
         Place.objects.filter(retired=False), required=False, label=_("Nearest named place")
     )
     lat = forms.FloatField(min_value=-90, max_value=90, label=_("Latitude"))
@@ -36,7 +50,7 @@ class ReportForm(forms.Form):
     narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label=_("What happened"))
     killed = forms.IntegerField(min_value=0, required=False, label=_("Killed (all groups)"))
     injured = forms.IntegerField(min_value=0, required=False, label=_("Injured (all groups)"))
-    origin = forms.ModelChoiceField(
+    origin = NamedChoiceField(
         Organisation.objects.filter(kind="party"), required=False, label=_("Territory of origin")
     )
     confidentiality = forms.ChoiceField(
@@ -60,11 +74,11 @@ class FindingForm(forms.Form):
     confidence = forms.ChoiceField(choices=[("", "—"), *Confidence.choices], label=_("Confidence"))
     grade = forms.ChoiceField(choices=[("", "—"), *Grade.choices], label=_("Attribution"))
     actor = forms.CharField(required=False, max_length=60, label=_("Actor (slug)"))
-    territory = forms.ModelChoiceField(
+    territory = NamedChoiceField(
         Organisation.objects.filter(kind="party"), required=False, label=_("Territory")
     )
     intent = forms.ChoiceField(choices=[("", "—"), *Intent.choices], label=_("Intent"))
-    clauses = forms.ModelMultipleChoiceField(
+    clauses = NamedMultipleChoiceField(
         Commitment.objects.filter(retired=False),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -36,13 +36,13 @@ FIELDS: dict[str, str] = {
     # The scenario: public (a round recorded by the mechanism is hidden as a whole until
     # announced: its visibility rule, not its fields).
     **_all("scenario.Scenario", "slug title agreement_title agreement_venue", PUBLIC),
-    **_all("scenario.Scenario", "agreement_text clocks digest", PUBLIC),
+    **_all("scenario.Scenario", "agreement_text clocks digest translations", PUBLIC),
     **_all("scenario.Organisation", "slug name kind country_code time_zone names", PUBLIC),
     **_all("scenario.Category", "slug name names description", PUBLIC),
     **_all("scenario.Category", "acled_event_type acled_sub_event_type cues", PUBLIC),
     **_all("scenario.Round", "slug title venue summary delegations agenda", PUBLIC),
-    **_all("scenario.Round", "outcome decisions", PUBLIC),
-    **_all("scenario.Commitment", "slug title names text indicators", PUBLIC),
+    **_all("scenario.Round", "outcome decisions names translations", PUBLIC),
+    **_all("scenario.Commitment", "slug title names text indicators translations", PUBLIC),
     **_all("scenario.Sector", "slug name names description", PUBLIC),
     **_all("scenario.Place", "slug name names kind aliases", PUBLIC),
     **_all("scenario.Actor", "slug name kind affiliation role aliases", PUBLIC),

@@ -31,25 +31,59 @@ class Scenario(models.Model):
     public_precision_km = models.PositiveIntegerField()
     digest = models.CharField(max_length=64, help_text=_("SHA-256 of the loaded content."))
     loaded_at = models.DateTimeField()
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Title and agreement texts by language code, then field."),
+    )
 
     def __str__(self) -> str:
         return self.slug
 
+    def shown(self, field: str) -> Any:
+        """The field's text in the reader's language (English where not translated)."""
+        return translated(self.translations, field, getattr(self, field))
+
+
+def in_reader_language(by_language: Any) -> Any:
+    """What a ``{language code: value}`` mapping from the scenario file gives for the reader's
+    language (Dari falling back to Persian), or None where it has nothing for it."""
+    if not isinstance(by_language, dict) or not by_language:
+        return None
+    lang = get_language() or ""
+    for code in (lang, lang.split("-")[0], "fa" if lang == "prs" else ""):
+        if code and by_language.get(code):
+            return by_language[code]
+    return None
+
+
+def translated(translations: Any, field: str, english: Any) -> Any:
+    """A text of a scenario object in the reader's language: its ``translations`` (by
+    language, then field, as the scenario file gives them) or the English where they have
+    none for it."""
+    found = in_reader_language(
+        {lang: texts.get(field) for lang, texts in (translations or {}).items() if texts}
+    )
+    return english if found is None else found
+
 
 class Named:
     """A scenario object shown by its name in the reader's language (`names`, from the scenario
-    file), or its English name (`name`, or a commitment's `title`) where it has none."""
+    file), or its English name (`name`, or a commitment's or round's `title`) where it has
+    none; its other texts by ``shown(field)`` from its ``translations``."""
 
     names: Any
 
     @property
     def shown_name(self) -> str:
-        lang = get_language() or ""
-        names = self.names or {}
-        for code in (lang, lang.split("-")[0], "fa" if lang == "prs" else ""):
-            if code and names.get(code):
-                return str(names[code])
+        found = in_reader_language(self.names)
+        if found is not None:
+            return str(found)
         return str(getattr(self, "name", None) or getattr(self, "title", ""))
+
+    def shown(self, field: str) -> Any:
+        """The field's text in the reader's language (English where not translated)."""
+        return translated(getattr(self, "translations", None), field, getattr(self, field))
 
 
 class OrganisationKind(models.TextChoices):
@@ -104,7 +138,7 @@ class Category(Named, models.Model):
         return self.name
 
 
-class Round(models.Model):
+class Round(Named, models.Model):
     """A round of talks: where, when, who, and what it decided.
 
     Rounds come from the scenario file (those held before the mechanism ran) or are recorded
@@ -115,6 +149,7 @@ class Round(models.Model):
 
     slug = models.SlugField(max_length=60, primary_key=True)
     title = models.CharField(max_length=200)
+    names = models.JSONField(default=dict, blank=True, help_text=_("Title by language code."))
     venue = models.CharField(max_length=120)
     starts = models.DateField()
     ends = models.DateField()
@@ -126,6 +161,11 @@ class Round(models.Model):
     agenda = models.JSONField(default=list, blank=True, help_text=_("Items, in order."))
     outcome = models.TextField(blank=True)
     decisions = models.JSONField(default=list, blank=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Venue, summary, outcome and agenda by language code, then field."),
+    )
     announced_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -147,6 +187,9 @@ class Commitment(Named, models.Model):
     title = models.CharField(max_length=200)
     names = models.JSONField(default=dict, blank=True, help_text=_("Title by language code."))
     text = models.TextField()
+    translations = models.JSONField(
+        default=dict, blank=True, help_text=_("The text by language code, then field.")
+    )
     parties = models.ManyToManyField(Organisation, related_name="commitments")
     indicators = models.JSONField(default=list, blank=True)
     introduced_by = models.ForeignKey(

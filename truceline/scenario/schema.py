@@ -36,7 +36,42 @@ class Strict(BaseModel):
 
 # A scenario object's name in each language it is shown in, by language code (`ur`, `ps`, `prs`,
 # `ar`, `tr`, ...); a page in a language with no entry shows the English `name`.
-Names = dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")], str]
+Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+Names = dict[Lang, str]
+
+
+# An object's other texts in each language, by language code and then field, the fields being
+# the object's own English ones: `translations: {ur: {text: ...}, ps: {text: ...}}`. A page in
+# a language with no entry for a field shows the English.
+class HeadTexts(Strict):
+    title: str | None = None
+
+
+class AgreementTexts(Strict):
+    title: str | None = None
+    venue: str | None = None
+    text: str | None = None
+
+
+class RoundTexts(Strict):
+    venue: str | None = None
+    summary: str | None = None
+    outcome: str | None = None
+    agenda: list[str] | None = Field(
+        default=None, description="every item, in the order of the English agenda"
+    )
+
+
+class DecisionTexts(Strict):
+    text: str | None = None
+
+
+class IndicatorTexts(Strict):
+    description: str | None = None
+
+
+class CommitmentTexts(Strict):
+    text: str | None = None
 
 
 class Alias(Strict):
@@ -56,6 +91,7 @@ class Agreement(Strict):
     date: dt.date
     venue: str = ""
     text: str = ""
+    translations: dict[Lang, AgreementTexts] = {}
 
 
 class Mechanism(Strict):
@@ -69,6 +105,7 @@ class Mechanism(Strict):
 class ScenarioHead(Strict):
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
+    translations: dict[Lang, HeadTexts] = {}
     agreement: Agreement
     mechanism: Mechanism
 
@@ -125,6 +162,7 @@ class Decision(Strict):
     text: str = Field(min_length=1)
     commitment: Slug | None = None
     date: dt.date | None = None
+    translations: dict[Lang, DecisionTexts] = {}
 
 
 class Delegation(Strict):
@@ -136,6 +174,7 @@ class Delegation(Strict):
 class RoundIn(Strict):
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
+    names: Names = Field(default={}, description="the title, by language code")
     venue: str = Field(min_length=1, max_length=120)
     starts: dt.date
     ends: dt.date
@@ -145,15 +184,18 @@ class RoundIn(Strict):
     summary: str = ""
     outcome: str = ""
     decisions: list[Decision] = []
+    translations: dict[Lang, RoundTexts] = {}
 
 
 class Indicator(Strict):
     slug: Slug
     name: str = Field(min_length=1)
+    names: Names = {}
     description: str = ""
     categories: list[Slug] = Field(
         default=[], description="for counts of incidents: the violation categories counted"
     )
+    translations: dict[Lang, IndicatorTexts] = {}
 
 
 class CommitmentIn(Strict):
@@ -161,6 +203,7 @@ class CommitmentIn(Strict):
     title: str = Field(min_length=1, max_length=200)
     names: Names = Field(default={}, description="the title, by language code")
     text: str = Field(min_length=1)
+    translations: dict[Lang, CommitmentTexts] = {}
     parties: list[Slug] = Field(min_length=1)
     indicators: list[Indicator] = []
     introduced_by: Slug | None = None
@@ -316,6 +359,14 @@ def _cross_references(doc: ScenarioDocument) -> list[tuple[Loc, str]]:
                     (
                         ("rounds", i, "delegations", j, "organisation"),
                         f"unknown organisation {dg.organisation!r}",
+                    )
+                )
+        for lang, texts in r.translations.items():
+            if texts.agenda is not None and len(texts.agenda) != len(r.agenda):
+                problems.append(
+                    (
+                        ("rounds", i, "translations", lang, "agenda"),
+                        f"{len(texts.agenda)} items for the {len(r.agenda)} of the agenda",
                     )
                 )
         for j, d in enumerate(r.decisions):

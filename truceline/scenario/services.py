@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
+from pydantic import BaseModel
 
 from truceline.core.canonical import canonical_bytes, jsonable
 from truceline.core.errors import ApiError
@@ -29,6 +31,29 @@ class LoadSummary:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.retired)
+
+
+def _texts(translations: Mapping[str, BaseModel], **columns: str) -> dict[str, dict[str, Any]]:
+    """A file's ``translations`` (by language, then field) as stored, the fields renamed to
+    the columns they translate (``columns``) and those left out dropped."""
+    out: dict[str, dict[str, Any]] = {}
+    for lang, texts in translations.items():
+        given = {columns.get(k, k): v for k, v in texts.model_dump(exclude_none=True).items()}
+        if given:
+            out[lang] = given
+    return out
+
+
+def _item(item: BaseModel, **dump: Any) -> dict[str, Any]:
+    """A nested item (an indicator, a decision) as stored, with its names and translations
+    where the file gives them, so that an item without them is stored as before."""
+    out = item.model_dump(exclude={"names", "translations"}, **dump)
+    if getattr(item, "names", None):
+        out["names"] = dict(item.names)  # type: ignore[attr-defined]
+    translations = _texts(getattr(item, "translations", {}))
+    if translations:
+        out["translations"] = translations
+    return out
 
 
 def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str, dict[str, Any]]]]:
@@ -72,6 +97,7 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
             {
                 r.slug: {
                     "title": r.title,
+                    "names": dict(r.names),
                     "venue": r.venue,
                     "starts": r.starts,
                     "ends": r.ends,
@@ -79,7 +105,8 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                     "delegations": [d.model_dump() for d in r.delegations],
                     "agenda": list(r.agenda),
                     "outcome": r.outcome,
-                    "decisions": jsonable([d.model_dump(exclude_none=True) for d in r.decisions]),
+                    "decisions": jsonable([_item(d, exclude_none=True) for d in r.decisions]),
+                    "translations": _texts(r.translations),
                     "announced_at": dt.datetime.combine(r.ends, dt.time(), tzinfo=dt.UTC),
                     "mediators": sorted(r.mediators),
                 }
@@ -93,7 +120,8 @@ def _rows(doc: ScenarioDocument) -> list[tuple[str, type[models.Model], dict[str
                 c.slug: {
                     "title": c.title,
                     "text": c.text,
-                    "indicators": [i.model_dump() for i in c.indicators],
+                    "translations": _texts(c.translations),
+                    "indicators": [_item(i) for i in c.indicators],
                     "introduced_by_id": c.introduced_by,
                     "names": dict(c.names),
                     "order": i,
@@ -199,6 +227,7 @@ def scenario_load(
             "quorum": mech.quorum,
             "clocks": mech.clocks.model_dump(),
             "public_precision_km": mech.public_precision_km,
+            "translations": _head_texts(doc),
         }
         if head is None or head.digest != digest:
             changes = {
@@ -244,6 +273,21 @@ def scenario_load(
                 },
             )
     return summary
+
+
+def _head_texts(doc: ScenarioDocument) -> dict[str, dict[str, Any]]:
+    """The scenario's title and the agreement's texts by language, by the columns they
+    translate."""
+    out = _texts(doc.scenario.translations)
+    agreement = _texts(
+        doc.scenario.agreement.translations,
+        title="agreement_title",
+        venue="agreement_venue",
+        text="agreement_text",
+    )
+    for lang, texts in agreement.items():
+        out.setdefault(lang, {}).update(texts)
+    return out
 
 
 def _mechanism_owned(obj: models.Model) -> bool:

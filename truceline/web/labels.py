@@ -20,6 +20,15 @@ DECISION_KINDS = {
 }
 
 
+# the protocol clocks (scenario.schema.Clocks; dashboards.selectors.clocks)
+CLOCKS = {
+    "acknowledge": _("Acknowledgement"),
+    "triage": _("Triage"),
+    "reply": _("Reply"),
+    "finding": _("Finding"),
+}
+
+
 def _choices() -> dict[str, dict[str, Any]]:
     from truceline.followup.models import Answer, Compliance, RequestKind, RequestState
     from truceline.reports.models import PlacePrecision
@@ -30,6 +39,7 @@ def _choices() -> dict[str, dict[str, Any]]:
         "request-answer": dict(Answer.choices),
         "compliance": dict(Compliance.choices),
         "decision-kind": DECISION_KINDS,
+        "clock": CLOCKS,
         "place-precision": dict(PlacePrecision.choices),
     }
 

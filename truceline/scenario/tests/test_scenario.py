@@ -133,6 +133,14 @@ def test_cross_references_are_checked_with_lines() -> None:
         (lambda d: d["rounds"][0].update(ends="2025-10-01"), "rounds[0].ends"),
         (lambda d: d["commitments"][0]["parties"].append("qatar"), "commitments[0].parties[2]"),
         (lambda d: d["categories"].append(dict(d["categories"][0])), "categories[8].slug"),
+        (
+            lambda d: d["commitments"][0]["translations"]["ur"].update(txt="..."),
+            "commitments[0].translations.ur.txt",
+        ),
+        (
+            lambda d: d["rounds"][0]["translations"]["ar"]["agenda"].pop(),
+            "rounds[0].translations.ar.agenda",
+        ),
     ],
 )
 def test_invalid_content_is_refused_with_its_path(change, path: str) -> None:  # type: ignore[no-untyped-def]
@@ -173,3 +181,88 @@ def test_scenario_api(api) -> None:  # type: ignore[no-untyped-def]
     assert torkham["country"] == "pakistan" and torkham["kind"] == "crossing"
     status_auth, body_auth = api.get("/scenario", as_="pk-liaison")
     assert (status_auth, body_auth) == (200, body)
+
+
+LANGUAGES = ("ur", "ps", "prs", "ar", "tr")
+
+
+def test_bundled_scenario_brings_its_texts_in_every_language() -> None:
+    """Every text a page shows from the scenario has its translation in each language the
+    mechanism is read in (not the English again)."""
+    doc = parse_scenario(bundled_text(), "bundled")
+    missing = []
+
+    def check(where: str, english: object, by_language: dict[str, object]) -> None:
+        for lang in LANGUAGES:
+            if not by_language.get(lang) or by_language[lang] == english:
+                missing.append(f"{where} [{lang}]")
+
+    head, agreement = doc.scenario, doc.scenario.agreement
+    check("title", head.title, {k: v.title for k, v in head.translations.items()})
+    for field in ("title", "venue", "text"):
+        texts = {k: getattr(v, field) for k, v in agreement.translations.items()}
+        check(f"agreement.{field}", getattr(agreement, field), texts)
+    for r in doc.rounds:
+        check(f"{r.slug}.title", r.title, dict(r.names))
+        for field in ("venue", "summary", "outcome"):
+            texts = {k: getattr(v, field) for k, v in r.translations.items()}
+            check(f"{r.slug}.{field}", getattr(r, field), texts)
+        for i, item in enumerate(r.agenda):
+            texts = {k: (v.agenda or [None] * len(r.agenda))[i] for k, v in r.translations.items()}
+            check(f"{r.slug}.agenda[{i}]", item, texts)
+        for i, d in enumerate(r.decisions):
+            check(
+                f"{r.slug}.decisions[{i}]", d.text, {k: v.text for k, v in d.translations.items()}
+            )
+    for c in doc.commitments:
+        check(f"{c.slug}.title", c.title, dict(c.names))
+        check(f"{c.slug}.text", c.text, {k: v.text for k, v in c.translations.items()})
+        for ind in c.indicators:
+            check(f"{c.slug}.{ind.slug}", ind.name, dict(ind.names))
+            if ind.description:
+                texts = {k: v.description for k, v in ind.translations.items()}
+                check(f"{c.slug}.{ind.slug}.description", ind.description, texts)
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_page_shows_the_scenario_texts_in_the_readers_language() -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    scenario_load_file(actor=None, path=BUNDLED)
+    clause = m.Commitment.objects.get(pk="no-cross-border-fire")
+    rnd = m.Round.objects.get(pk="doha-2025-10")
+    page = Template(
+        '{{ c|translated:"text" }}|{{ r|named }}|{{ r|translated:"agenda"|first }}|'
+        '{{ d|translated:"text" }}|{{ i|named }}|{{ s|translated:"title" }}'
+    )
+    context = Context(
+        {
+            "c": clause,
+            "r": rnd,
+            "d": rnd.decisions[1],
+            "i": clause.indicators[0],
+            "s": m.Scenario.objects.get(),
+        }
+    )
+    with translation.override("ur"):
+        urdu = page.render(context).split("|")
+    with translation.override("prs"):
+        dari = page.render(context).split("|")
+    with translation.override("en"):
+        english = page.render(context).split("|")
+    assert urdu[0].startswith("ہر فریق کی افواج") and urdu[1] == "دوحہ مذاکرات"
+    assert urdu[2] == "سرحد پار لڑائی کا خاتمہ"
+    assert urdu[3] == "دونوں فریق سرحد پار فائرنگ بند کریں گے۔"
+    assert urdu[4] == "فریق کی افواج سے براہِ راست منسوب تصدیق شدہ خلاف ورزیاں"
+    assert urdu[5].startswith("پاکستان – افغانستان")
+    assert dari[1] == "مذاکرات دوحه"
+    assert english == [
+        clause.text.replace("'", "&#x27;"),
+        "Doha talks",
+        "An end to the cross-border fighting",
+        "Both parties cease fire across the border.",
+        "Confirmed violations attributed directly to the party&#x27;s forces",
+        "Pakistan – Afghanistan ceasefire monitoring and verification mechanism",
+    ]

@@ -11,10 +11,17 @@ from django import template
 register = template.Library()
 
 
+def _get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+
+
 @register.filter
 def named(value: Any) -> Any:
-    """A scenario object (party, place, category, sector, commitment) by its name in the
-    reader's language; anything else with a name by that name; "—" for nothing."""
+    """A scenario object (party, place, category, sector, commitment, round, indicator) by its
+    name in the reader's language, from its ``names`` (an object, or its dict as a selector
+    gives it); anything else with a name by that name; "—" for nothing."""
+    from truceline.scenario.models import in_reader_language
+
     if value is None or value == "":
         return "—"
     if isinstance(value, str):
@@ -22,6 +29,9 @@ def named(value: Any) -> Any:
     shown = getattr(value, "shown_name", None)
     if shown is not None:
         return shown
+    found = in_reader_language(_get(value, "names"))
+    if found is not None:
+        return found
     if isinstance(value, dict):
         return value.get("name") or value.get("title") or "—"
     for attr in ("name", "title"):
@@ -29,6 +39,29 @@ def named(value: Any) -> Any:
         if isinstance(found, str) and found:
             return found
     return value
+
+
+@register.filter
+def translated(value: Any, field: str) -> Any:
+    """A scenario object's text in the reader's language, from its ``translations`` (by
+    language, then field, as the scenario file gives them), or its English:
+    ``{{ clause|translated:"text" }}``, ``{% for item in r|translated:"agenda" %}``. Works on
+    the objects and on the dicts selectors make of them (decisions, indicators)."""
+    from truceline.scenario.models import translated as pick
+
+    if value is None:
+        return ""
+    return pick(_get(value, "translations"), field, _get(value, field))
+
+
+@register.filter
+def in_language(english: Any, names: Any) -> Any:
+    """An English text, or its translation for the reader's language from a ``{language code:
+    text}`` mapping: ``{{ h.round_title|in_language:h.round_names }}``."""
+    from truceline.scenario.models import in_reader_language
+
+    found = in_reader_language(names)
+    return english if found is None else found
 
 
 @register.filter
@@ -45,6 +78,7 @@ SCENARIO_MODELS = {
     "place": "Place",
     "sector": "Sector",
     "commitment": "Commitment",
+    "round": "Round",
     "country": "Organisation",  # a party by its country's ISO code ("PK"), as geo derives it
 }
 
