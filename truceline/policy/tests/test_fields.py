@@ -96,13 +96,17 @@ READS: dict[tuple[str, str], str] = {
 SEALABLE_NAMES = sorted({field for fields in SEAL_TARGETS.values() for field in fields})
 TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 READ = re.compile(r"([A-Za-z_][\w.]*)\.(" + "|".join(SEALABLE_NAMES) + r")\b")
+# the same field read in the reader's language, through the scenario's |translated filter
+READ_TRANSLATED = re.compile(
+    r"([A-Za-z_][\w.]*)\|translated:[\"'](" + "|".join(SEALABLE_NAMES) + r")[\"']"
+)
 
 
 def template_reads() -> set[tuple[str, str]]:
     out = set()
     for path in ROOT.rglob("*.html"):
         for tag in TAG.findall(path.read_text()):
-            for variable, _field in READ.findall(tag):
+            for variable, _field in READ.findall(tag) + READ_TRANSLATED.findall(tag):
                 out.add((str(path.relative_to(ROOT)), variable))
     return out
 
@@ -125,3 +129,4 @@ def test_the_template_check_sees_a_row_read() -> None:
         ("incident.reports.first", "narrative")
     ]
     assert READ.findall("{% if response.counter_claims %}") == [("response", "counter_claims")]
+    assert READ_TRANSLATED.findall('{{ clause|translated:"text" }}') == [("clause", "text")]

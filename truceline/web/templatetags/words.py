@@ -51,6 +51,9 @@ def translated(value: Any, field: str) -> Any:
 
     if value is None:
         return ""
+    # the scenario's objects only: a record's field is read through its read path (the seals)
+    if not isinstance(value, dict) and type(value).__module__ != "truceline.scenario.models":
+        raise TypeError(f"|translated reads scenario objects, not {type(value).__name__}")
     return pick(_get(value, "translations"), field, _get(value, field))
 
 
