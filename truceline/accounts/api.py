@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from truceline.accounts.models import ApiToken
+from truceline.accounts.outputs import MeOut, TokenOut, me_out
 from truceline.accounts.services import token_revoke
 from truceline.core.api import Bearer, Page, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
@@ -16,38 +15,9 @@ from truceline.policy import access_token, can, visible_to
 router = Router(tags=["accounts"])
 
 
-class MeOut(Schema):
-    username: str
-    organisation: str | None
-    role: str
-    time_zone: str
-
-
-class TokenOut(Schema):
-    id: str
-    name: str
-    hint: str
-    role: str
-    user: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
-    last_used_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_user(obj: ApiToken) -> str:
-        return obj.user.username
-
-
 @router.get("/me", response={200: MeOut, **errors(401)}, auth=Bearer(), summary="The caller")
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.user
-    return {
-        "username": user.get_username(),
-        "organisation": getattr(user, "organisation_id", None),
-        "role": getattr(user, "role", ""),
-        "time_zone": getattr(user, "time_zone", ""),
-    }
+    return me_out(request.user)
 
 
 @router.get(

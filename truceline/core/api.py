@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -13,7 +13,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from truceline.accounts.services import request_token_user
 from truceline.core.errors import CODES, ApiError, error_body, render_path
@@ -44,6 +44,24 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
 class Page(Schema, Generic[T]):
     items: list[T]
     count: int
+
+
+def one_of(values: Iterable[str]) -> Any:
+    """For ``Annotated[str, one_of(Model.Choices.values)]``: an answer's field whose values are
+    a model's choices, listed as the enum of its schema (the value stays a plain string)."""
+    return WithJsonSchema({"type": "string", "enum": list(values)})
+
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+def file_answer(description: str, *media_types: str) -> dict[str, Any]:
+    """``openapi_extra`` of an operation whose success answer is a file, not JSON (its
+    ``response`` declares ``200: None``): the media types it comes in (text, or bytes)."""
+    content = {
+        t: {"schema": {"type": "string"} if t.startswith("text/") else BINARY} for t in media_types
+    }
+    return {"responses": {200: {"description": description, "content": content}}}
 
 
 class PageParams(Schema):

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from truceline.core.api import PageOrBearer, errors
 from truceline.dashboards.maps import POINTS_ZOOM, map_data, outlines
+from truceline.dashboards.outputs import MapOut, OutlinesOut
 from truceline.dashboards.params import map_filter
 
 router = Router(tags=["map"])
@@ -31,9 +32,10 @@ class MapQuery(Schema):
 
 @router.get(
     "/map",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: MapOut, **errors(401, 422)},
     auth=PageOrBearer(),
     summary="Incidents for the map: clusters per grid cell, or incidents when zoomed in",
+    exclude_unset=True,
 )
 def map_get(request: HttpRequest, q: Query[MapQuery]) -> dict[str, Any]:
     f, zoom = map_filter(request.GET)
@@ -42,7 +44,7 @@ def map_get(request: HttpRequest, q: Query[MapQuery]) -> dict[str, Any]:
 
 @router.get(
     "/map/outlines",
-    response={200: dict[str, Any], **errors(400)},
+    response={200: OutlinesOut, **errors(400)},
     auth=None,
     summary="GeoJSON of the parties' outlines and their shared border (Natural Earth 1:10m)",
 )

@@ -10,20 +10,24 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
+from truceline.core.api import Bearer, Page, PageParams, actor_of, errors, file_answer, paginate
 from truceline.core.errors import Forbidden, Invalid, NotFound
 from truceline.evidence import chunked, services
 from truceline.evidence.models import ChunkedUpload, Evidence
-from truceline.evidence.selectors import (
-    custody,
-    download_name,
-    evidence_out,
-    evidence_page_read,
-    served,
+from truceline.evidence.outputs import (
+    CustodyOut,
+    EvidenceOut,
+    ReceivedOut,
+    UploadOffsetOut,
+    UploadOut,
+    custody_out,
+    received_out,
+    upload_offset_out,
+    upload_out,
 )
+from truceline.evidence.selectors import download_name, evidence_out, evidence_page_read, served
 from truceline.evidence.store import storage
 from truceline.evidence.uploads import received_files
-from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
 from truceline.policy import access_evidence, can, visible_to
 
@@ -44,9 +48,10 @@ class SharingIn(Schema):
 
 @router.post(
     "/evidence",
-    response={201: dict[str, Any], **errors(400, 401, 403, 413, 422)},
+    response={201: ReceivedOut, **errors(400, 401, 403, 413, 422)},
     auth=Bearer(),
     summary="Upload one or more files (multipart field `files`); each becomes its own item",
+    exclude_unset=True,
 )
 def evidence_upload(
     request: HttpRequest,
@@ -56,20 +61,15 @@ def evidence_upload(
     received = received_files(request, files or [])
     with capture_events() as events:
         items = services.evidence_receive(actor=actor_of(request), files=received, sharing=sharing)
-    return Status(
-        201,
-        {
-            "items": [evidence_out(i, request.user) for i in items],
-            "receipts": [receipt(e) for e in events if e.kind == "evidence.received"],
-        },
-    )
+    return Status(201, received_out(items, events, request.user))
 
 
 @router.get(
     "/evidence",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[EvidenceOut], **errors(401, 422)},
     auth=Bearer(),
     summary="The items this caller may see",
+    exclude_unset=True,
 )
 def evidence_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
     items = (
@@ -85,9 +85,10 @@ def evidence_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
 
 @router.get(
     "/evidence/{evidence_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: EvidenceOut, **errors(401, 404)},
     auth=Bearer(),
     summary="One item: type, size, SHA-256, metadata (its view is on the chain of custody)",
+    exclude_unset=True,
 )
 def evidence_get(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
@@ -99,21 +100,23 @@ def evidence_get(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
 
 @router.get(
     "/evidence/{evidence_id}/custody",
-    response={200: dict[str, Any], **errors(401, 403, 404)},
+    response={200: CustodyOut, **errors(401, 403, 404)},
     auth=Bearer(),
     summary="The chain of custody: every handling, who and when",
+    exclude_unset=True,
 )
 def evidence_custody(request: HttpRequest, evidence_id: str) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
     if not can(request.user, "custody", item):
         raise Forbidden(gettext("the trail is the mechanism's and the uploading party's"))
-    return {"items": custody(item, request.user)}
+    return custody_out(item, request.user)
 
 
 @router.get(
     "/evidence/{evidence_id}/download",
-    response={200: bytes, **errors(401, 404)},
+    response={200: None, **errors(401, 404)},
     auth=Bearer(),
+    openapi_extra=file_answer("The bytes, as an attachment", "application/octet-stream"),
     summary=(
         "The bytes, always as an attachment: the original to its party and the mechanism, "
         "the copy without metadata (named by the evidence id) to anyone else"
@@ -147,9 +150,10 @@ def download(request: HttpRequest, item: Evidence) -> FileResponse:
 
 @router.post(
     "/evidence/{evidence_id}/sharing",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: EvidenceOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Monitors: mechanism only, parties, or public (a copy without metadata)",
+    exclude_unset=True,
 )
 def evidence_sharing(request: HttpRequest, evidence_id: str, payload: SharingIn) -> dict[str, Any]:
     item = access_evidence(request.user, evidence_id)
@@ -161,12 +165,13 @@ def evidence_sharing(request: HttpRequest, evidence_id: str, payload: SharingIn)
 
 @router.post(
     "/evidence/{evidence_id}/copy",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 413, 422)},
+    response={201: EvidenceOut, **errors(400, 401, 403, 404, 409, 413, 422)},
     auth=Bearer(),
     summary=(
         "Monitors: make the copy without metadata others receive — re-encoded here (photos, "
         "text), or the file sent in `file`, prepared without metadata (any other type)"
     ),
+    exclude_unset=True,
 )
 def evidence_make_copy(
     request: HttpRequest,
@@ -204,44 +209,37 @@ def _upload_of(request: HttpRequest, upload_id: str) -> ChunkedUpload:
     return upload
 
 
-def _upload_out(upload: ChunkedUpload) -> dict[str, Any]:
-    return {
-        "id": upload.id,
-        "size": upload.size,
-        "offset": upload.offset,
-        "state": upload.state,
-        "chunk_max": chunked.CHUNK_MAX,
-    }
-
-
 @router.post(
     "/uploads",
-    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    response={201: UploadOut, **errors(400, 401, 403, 422)},
     auth=Bearer(),
     summary="Begin a resumable upload: declare its size and SHA-256",
+    exclude_unset=True,
 )
 def uploads_begin(request: HttpRequest, payload: UploadIn) -> Status:
     upload = chunked.upload_begin(
         actor=actor_of(request), filename=payload.filename, size=payload.size, sha256=payload.sha256
     )
-    return Status(201, _upload_out(upload))
+    return Status(201, upload_out(upload))
 
 
 @router.get(
     "/uploads/{upload_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: UploadOut, **errors(401, 404)},
     auth=Bearer(),
     summary="Where a resumable upload stands (its offset: where to send the next chunk)",
+    exclude_unset=True,
 )
 def uploads_get(request: HttpRequest, upload_id: str) -> dict[str, Any]:
-    return _upload_out(_upload_of(request, upload_id))
+    return upload_out(_upload_of(request, upload_id))
 
 
 @router.put(
     "/uploads/{upload_id}",
-    response={200: dict[str, Any], **errors(400, 401, 404, 409, 413, 422)},
+    response={200: UploadOffsetOut, **errors(400, 401, 404, 409, 413, 422)},
     auth=Bearer(),
     summary="Send the chunk at `Upload-Offset` (raw bytes); a repeated chunk changes nothing",
+    exclude_unset=True,
 )
 def uploads_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
     upload = _upload_of(request, upload_id)
@@ -254,14 +252,15 @@ def uploads_chunk(request: HttpRequest, upload_id: str) -> dict[str, Any]:
     offset = chunked.upload_chunk(
         upload=upload, offset=int(offset_text), body=request, length=int(length_text)
     )
-    return {"id": upload.id, "offset": offset}
+    return upload_offset_out(upload, offset)
 
 
 @router.post(
     "/uploads/{upload_id}/complete",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: ReceivedOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Finish: the assembled bytes must match the declared SHA-256; then it is evidence",
+    exclude_unset=True,
 )
 def uploads_complete(request: HttpRequest, upload_id: str, payload: CompleteIn) -> Status:
     upload = _upload_of(request, upload_id)
@@ -269,10 +268,4 @@ def uploads_complete(request: HttpRequest, upload_id: str, payload: CompleteIn) 
         item = chunked.upload_complete(
             actor=actor_of(request), upload=upload, sharing=payload.sharing
         )
-    return Status(
-        201,
-        {
-            "items": [evidence_out(item, request.user)],
-            "receipts": [receipt(e) for e in events if e.kind == "evidence.received"],
-        },
-    )
+    return Status(201, received_out([item], events, request.user))

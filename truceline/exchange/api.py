@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import PageOrBearer, errors
-from truceline.exchange.exports import Filters
+from truceline.core.api import PageOrBearer, errors, file_answer
+from truceline.exchange.exports import FORMATS, Filters
 from truceline.exchange.views import stream
 
 router = Router(tags=["exports"])
@@ -28,8 +28,12 @@ class ExportParams(Schema):
 
 @router.get(
     "/exports/incidents.{fmt}",
-    response={200: Any, **errors(401, 404, 422, 429)},
+    response={200: None, **errors(401, 404, 422, 429)},
     auth=PageOrBearer(),
+    openapi_extra=file_answer(
+        "The incidents, streamed in the format asked for",
+        *sorted({media_type.split(";")[0] for media_type, _, _ in FORMATS.values()}),
+    ),
     summary="Every incident you may see, streamed: csv (with an HXL hashtag row), geojson, "
     "jsonl, acled (ACLED-compatible CSV); the public's points rounded",
 )

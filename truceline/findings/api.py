@@ -9,16 +9,34 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
+from truceline.core.api import (
+    Bearer,
+    OptionalBearer,
+    Page,
+    PageParams,
+    actor_of,
+    errors,
+    paginate,
+)
 from truceline.findings import services
-from truceline.findings.models import Finding, Reconsideration, SigningKey
+from truceline.findings.models import Finding, Reconsideration
+from truceline.findings.outputs import (
+    FindingOut,
+    ReconsiderationOut,
+    SigningKeysOut,
+    VerifiedOut,
+    VotedOut,
+    finding_out,
+    reconsideration_out,
+    signing_keys_out,
+    verified_out,
+)
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
 from truceline.policy import (
     access_finding,
     access_incident,
     access_reconsideration,
-    is_mediator,
     visible_to,
 )
 
@@ -82,76 +100,16 @@ class DecideIn(Schema):
     reasons: str = Field(min_length=1, max_length=20_000)
 
 
-def reconsideration_out(r: Reconsideration, viewer: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": r.id,
-        "incident": r.incident_id,
-        "party": r.party_id,
-        "subject": r.subject,
-        "finding": r.finding_id,
-        "reasons": r.reasons,
-        "requested_at": r.requested_at,
-        "decision": r.decision,
-        "decided_at": r.decided_at,
-        "decision_reasons": r.decision_reasons or None,
-    }
-    if is_mediator(viewer):
-        body["requested_by"] = r.requested_by.username
-        body["decided_by"] = r.decided_by.username if r.decided_by else None
-    return body
-
-
-def finding_out(finding: Finding, viewer: Any) -> dict[str, Any]:
-    return {
-        "id": finding.id,
-        "incident": finding.incident_id,
-        "revision": finding.revision,
-        "status": finding.status,
-        "supersedes": finding.supersedes_id,
-        "determination": finding.determination,
-        "confidence": finding.confidence,
-        "attribution": {
-            "grade": finding.grade,
-            "actor": finding.actor,
-            "territory": finding.territory_id,
-        },
-        "intent": finding.intent,
-        "clauses": finding.clauses,
-        "summary": finding.summary,
-        "evidence": finding.evidence,
-        "sha256": finding.sha256,
-        "canonical": finding.canonical,
-        "drafted_at": finding.drafted_at,
-        "endorsed_at": finding.endorsed_at,
-        "embargo_until": finding.embargo_until,
-        "published_at": finding.published_at,
-        "votes": [
-            {
-                "organisation": v.organisation_id,
-                "vote": v.vote,
-                "reasons": v.reasons,
-                "key_id": v.key_id,
-                "statement": v.statement,
-                "signature": v.signature,
-                "cast_at": v.cast_at,
-            }
-            for v in finding.votes.all()
-        ],
-        "acknowledgements": [
-            {"party": a.party_id, "at": a.at} for a in finding.acknowledgements.all()
-        ],
-    }
-
-
 class FindingFilters(PageParams):
     status: str | None = None
 
 
 @router.get(
     "/findings",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[FindingOut], **errors(401, 422)},
     auth=OptionalBearer(),
     summary="Findings the caller may see (anonymous: published ones)",
+    exclude_unset=True,
 )
 def findings_list(request: HttpRequest, filters: Query[FindingFilters]) -> dict[str, Any]:
     qs = visible_to(request.user, Finding).prefetch_related("votes", "acknowledgements")
@@ -162,8 +120,9 @@ def findings_list(request: HttpRequest, filters: Query[FindingFilters]) -> dict[
 
 @router.get(
     "/findings/{finding_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: FindingOut, **errors(401, 404)},
     auth=OptionalBearer(),
+    exclude_unset=True,
 )
 def findings_get(request: HttpRequest, finding_id: str) -> dict[str, Any]:
     return finding_out(access_finding(request.user, finding_id), request.user)
@@ -171,29 +130,21 @@ def findings_get(request: HttpRequest, finding_id: str) -> dict[str, Any]:
 
 @router.get(
     "/findings/{finding_id}/verify",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: VerifiedOut, **errors(401, 404)},
     auth=OptionalBearer(),
     summary="Check every vote's Ed25519 signature against the published keys",
+    exclude_unset=True,
 )
 def findings_verify(request: HttpRequest, finding_id: str) -> dict[str, Any]:
-    finding = access_finding(request.user, finding_id)
-    votes = [
-        {"organisation": v.organisation_id, "key_id": v.key_id, "valid": services.vote_verify(v)}
-        for v in finding.votes.select_related("key", "finding")
-    ]
-    return {
-        "finding": finding.id,
-        "sha256": finding.sha256,
-        "votes": votes,
-        "valid": all(v["valid"] for v in votes),
-    }
+    return verified_out(access_finding(request.user, finding_id))
 
 
 @router.post(
     "/findings/{finding_id}/votes",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: VotedOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="A guarantor's signed vote: endorse, abstain, or dissent with reasons",
+    exclude_unset=True,
 )
 def findings_vote(request: HttpRequest, finding_id: str, payload: VoteIn) -> Status:
     finding = access_finding(request.user, finding_id)
@@ -211,9 +162,10 @@ def findings_vote(request: HttpRequest, finding_id: str, payload: VoteIn) -> Sta
 
 @router.post(
     "/findings/{finding_id}/acknowledge",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409)},
+    response={200: FindingOut, **errors(400, 401, 403, 404, 409)},
     auth=Bearer(),
     summary="A party concerned acknowledges receipt; all of them together end the embargo",
+    exclude_unset=True,
 )
 def findings_acknowledge(request: HttpRequest, finding_id: str) -> dict[str, Any]:
     finding = access_finding(request.user, finding_id)
@@ -223,9 +175,10 @@ def findings_acknowledge(request: HttpRequest, finding_id: str) -> dict[str, Any
 
 @router.post(
     "/findings/{finding_id}/publish",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409)},
+    response={200: FindingOut, **errors(400, 401, 403, 404, 409)},
     auth=Bearer(),
     summary="Publish after the quorum, once the embargo has ended",
+    exclude_unset=True,
 )
 def findings_publish(request: HttpRequest, finding_id: str) -> dict[str, Any]:
     finding = access_finding(request.user, finding_id)
@@ -235,30 +188,21 @@ def findings_publish(request: HttpRequest, finding_id: str) -> dict[str, Any]:
 
 @router.get(
     "/keys",
-    response={200: dict[str, Any], **errors(401)},
+    response={200: SigningKeysOut, **errors(401)},
     auth=OptionalBearer(),
     summary="The guarantors' Ed25519 public keys (base64, raw 32 bytes) by key id",
+    exclude_unset=True,
 )
 def keys_list(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "items": [
-            {
-                "key_id": k.key_id,
-                "organisation": k.organisation_id,
-                "public_key": k.public_key,
-                "created_at": k.created_at,
-                "retired_at": k.retired_at,
-            }
-            for k in SigningKey.objects.order_by("created_at")
-        ]
-    }
+    return signing_keys_out()
 
 
 @router.post(
     "/incidents/{incident_id}/reconsideration",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: ReconsiderationOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Ask for reconsideration of an inadmissibility ruling or a published finding",
+    exclude_unset=True,
 )
 def incidents_reconsider(request: HttpRequest, incident_id: str, payload: ReconsiderIn) -> Status:
     incident = access_incident(request.user, incident_id)
@@ -270,9 +214,10 @@ def incidents_reconsider(request: HttpRequest, incident_id: str, payload: Recons
 
 @router.get(
     "/reconsiderations",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[ReconsiderationOut], **errors(401, 422)},
     auth=Bearer(),
     summary="Reconsideration requests the caller may see; pending first",
+    exclude_unset=True,
 )
 def reconsiderations_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, Any]:
     qs = visible_to(request.user, Reconsideration).select_related("requested_by", "decided_by")
@@ -282,9 +227,10 @@ def reconsiderations_list(request: HttpRequest, filters: Query[PageParams]) -> d
 
 @router.post(
     "/reconsiderations/{request_id}/decide",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: ReconsiderationOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Accept (the incident reopens) or refuse a reconsideration, with reasons",
+    exclude_unset=True,
 )
 def reconsiderations_decide(
     request: HttpRequest, request_id: str, payload: DecideIn

@@ -10,10 +10,37 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
+from truceline.core.api import (
+    Bearer,
+    OptionalBearer,
+    Page,
+    PageParams,
+    actor_of,
+    errors,
+    paginate,
+)
 from truceline.core.errors import ApiError, Forbidden, Invalid, NotFound
 from truceline.followup import compliance, rounds, selectors, services
 from truceline.followup.models import Assessment, Measure, PartyRequest
+from truceline.followup.outputs import (
+    CellOut,
+    ClausesOut,
+    GridOut,
+    MeasureDecidedOut,
+    MeasureOut,
+    RequestCountsOut,
+    RequestOut,
+    RequestWithReceiptOut,
+    RoundOut,
+    RoundRecordedOut,
+    RoundsOut,
+    cell_out,
+    grid_out,
+    items_out,
+    measure_out,
+    request_out,
+    with_receipt,
+)
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
 from truceline.policy import (
@@ -63,50 +90,12 @@ class VerificationIn(Schema):
     notes: str = Field("", max_length=20_000)
 
 
-def request_out(
-    request: PartyRequest, viewer: Any, subjects: list[Any] | None = None
-) -> dict[str, Any]:
-    """A request as its parties and the mediators see it; names only when asked for (and
-    then recorded)."""
-    body: dict[str, Any] = {
-        "id": request.id,
-        "kind": request.kind,
-        "from_party": request.from_party_id,
-        "to_party": request.to_party_id,
-        "commitment": request.commitment_id,
-        "place": request.place_id,
-        "grounds": request.grounds,
-        "deadline": request.deadline,
-        "made_at": request.made_at,
-        "state": request.state,
-        "answer": request.answer or None,
-        "answer_reasons": request.answer_reasons or None,
-        "answered_at": request.answered_at,
-        "answered_late": request.answered_late,
-        "subject_count": request.subjects.count(),
-        "verification": None,
-    }
-    if subjects is not None:
-        body["subjects"] = [
-            {"id": s.public_id, "name": s.name, "details": s.details} for s in subjects
-        ]
-    verification = getattr(request, "verification", None)
-    if verification is not None:
-        body["verification"] = {
-            "happened": verification.happened,
-            "on": verification.on,
-            "place": verification.place_id,
-            "subjects": [s.public_id for s in verification.subjects.all()],
-            "notes": verification.notes,
-        }
-    return body
-
-
 @router.post(
     "/requests",
-    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    response={201: RequestWithReceiptOut, **errors(400, 401, 403, 422)},
     auth=Bearer(),
     summary="A party's liaison asks the other party, through the mechanism",
+    exclude_unset=True,
 )
 def requests_make(request: HttpRequest, payload: RequestIn) -> Status:
     data = services.RequestInput(
@@ -120,20 +109,16 @@ def requests_make(request: HttpRequest, payload: RequestIn) -> Status:
     )
     with capture_events() as events:
         made = services.request_make(actor=actor_of(request), data=data)
-    return Status(
-        201,
-        {
-            **request_out(made, request.user, list(made.subjects.all())),
-            "receipt": receipt(events[0]),
-        },
-    )
+    body = request_out(made, request.user, list(made.subjects.all()))
+    return Status(201, with_receipt(body, receipt(events[0])))
 
 
 @router.get(
     "/requests",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[RequestOut], **errors(401, 422)},
     auth=Bearer(),
     summary="Requests made by or to the caller's party (mediators: all); no names",
+    exclude_unset=True,
 )
 def requests_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
     found = (
@@ -146,19 +131,21 @@ def requests_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
 
 @router.get(
     "/requests/stats",
-    response={200: dict[str, Any], **errors(401)},
+    response={200: RequestCountsOut, **errors(401)},
     auth=OptionalBearer(),
     summary="For everyone: how many requests of each kind, and how they were answered",
+    exclude_unset=True,
 )
 def requests_stats(request: HttpRequest) -> dict[str, Any]:
-    return {"items": selectors.request_counts()}
+    return items_out(selectors.request_counts())
 
 
 @router.get(
     "/requests/{request_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: RequestOut, **errors(401, 404)},
     auth=Bearer(),
     summary="One request with the names it gives (each reading of names is on the ledger)",
+    exclude_unset=True,
 )
 def requests_get(request: HttpRequest, request_id: str) -> dict[str, Any]:
     found = access_request(request.user, request_id)
@@ -168,9 +155,10 @@ def requests_get(request: HttpRequest, request_id: str) -> dict[str, Any]:
 
 @router.post(
     "/requests/{request_id}/answer",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: RequestWithReceiptOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="The party asked answers: accepted, refused or partly (reasons unless accepted)",
+    exclude_unset=True,
 )
 def requests_answer(request: HttpRequest, request_id: str, payload: AnswerIn) -> dict[str, Any]:
     found = access_request(request.user, request_id)
@@ -178,14 +166,15 @@ def requests_answer(request: HttpRequest, request_id: str, payload: AnswerIn) ->
         answered = services.request_answer(
             actor=actor_of(request), request=found, answer=payload.answer, reasons=payload.reasons
         )
-    return {**request_out(answered, request.user), "receipt": receipt(events[0])}
+    return with_receipt(request_out(answered, request.user), receipt(events[0]))
 
 
 @router.post(
     "/requests/{request_id}/verification",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: RequestOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Monitors record what they verified happened (e.g. a hand-over at a post)",
+    exclude_unset=True,
 )
 def requests_verify(request: HttpRequest, request_id: str, payload: VerificationIn) -> Status:
     found = access_request(request.user, request_id)
@@ -256,22 +245,24 @@ class RoundIn(Schema):
 
 @router.get(
     "/rounds",
-    response={200: dict[str, Any], **errors(401)},
+    response={200: RoundsOut, **errors(401)},
     auth=OptionalBearer(),
     tags=["agreement"],
     summary="Rounds of talks with delegations, agenda, outcome and decisions "
     "(the public: announced rounds; mediators also those recorded but not yet announced)",
+    exclude_unset=True,
 )
 def rounds_list(request: HttpRequest) -> dict[str, Any]:
-    return {"items": selectors.rounds(request.user)}
+    return items_out(selectors.rounds(request.user))
 
 
 @router.post(
     "/rounds",
-    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    response={201: RoundRecordedOut, **errors(400, 401, 403, 422)},
     auth=Bearer(),
     tags=["agreement"],
     summary="Mediators record a round of talks; its decisions apply when a guarantor announces it",
+    exclude_unset=True,
 )
 def rounds_record(request: HttpRequest, payload: RoundIn) -> Status:
     data = rounds.RoundInput(
@@ -289,15 +280,16 @@ def rounds_record(request: HttpRequest, payload: RoundIn) -> Status:
     with capture_events() as events:
         talks = rounds.round_record(actor=actor_of(request), data=data)
     out = selectors.round_out(talks, request.user)
-    return Status(201, {**out, "receipt": receipt(events[0])})
+    return Status(201, with_receipt(out, receipt(events[0])))
 
 
 @router.get(
     "/rounds/{slug}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: RoundOut, **errors(401, 404)},
     auth=OptionalBearer(),
     tags=["agreement"],
     summary="One round of talks",
+    exclude_unset=True,
 )
 def rounds_get(request: HttpRequest, slug: str) -> dict[str, Any]:
     return selectors.round_out(access_round(request.user, slug), request.user)
@@ -305,11 +297,12 @@ def rounds_get(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/rounds/{slug}/announce",
-    response={200: dict[str, Any], **errors(401, 403, 404, 409, 422)},
+    response={200: RoundOut, **errors(401, 403, 404, 409, 422)},
     auth=Bearer(),
     tags=["agreement"],
     summary="A guarantor's signatory announces a recorded round: it becomes public and its "
     "decisions create, amend or retire clauses (422 when they no longer apply)",
+    exclude_unset=True,
 )
 def rounds_announce(request: HttpRequest, slug: str, payload: SignedIn) -> dict[str, Any]:
     talks = rounds.round_announce(
@@ -320,14 +313,15 @@ def rounds_announce(request: HttpRequest, slug: str, payload: SignedIn) -> dict[
 
 @router.get(
     "/commitments",
-    response={200: dict[str, Any], **errors(401)},
+    response={200: ClausesOut, **errors(401)},
     auth=OptionalBearer(),
     tags=["agreement"],
     summary="Commitments (clauses) in force, each with the history of rounds and changes "
     "behind it; retired=true for the clauses retired",
+    exclude_unset=True,
 )
 def commitments_list(request: HttpRequest, retired: bool = False) -> dict[str, Any]:
-    return {"items": selectors.commitments(request.user, retired=retired)}
+    return items_out(selectors.commitments(request.user, retired=retired))
 
 
 class GridParams(Schema):
@@ -336,38 +330,18 @@ class GridParams(Schema):
     months: int | None = Field(None, description="1 to 12 (default 3, ending this month)")
 
 
-def _cell_out(commitment: str, party: str, cell: dict[str, Any]) -> dict[str, Any]:
-    a = cell["assessment"]
-    return {
-        "commitment": commitment,
-        "party": party,
-        "period": cell["period"],
-        "status": cell["status"],
-        "confirmed": bool(a and a.confirmed_at),
-        "reasons": a.reasons if a else None,
-        "proposed_at": a.proposed_at if a else None,
-        "confirmed_at": a.confirmed_at if a else None,
-        "indicators": [i.as_dict() for i in cell["indicators"]],
-    }
-
-
 @router.get(
     "/compliance",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: GridOut, **errors(401, 422)},
     auth=OptionalBearer(),
     tags=["agreement"],
     summary="The compliance grid: every commitment × party × month, with indicators computed "
     "from the records, the records behind them you may open, and the status",
+    exclude_unset=True,
 )
 def compliance_grid(request: HttpRequest, q: Query[GridParams]) -> dict[str, Any]:
     cols = compliance.period_range(q.from_, q.months)
-    data = compliance.grid(request.user, cols)
-    cells = [
-        _cell_out(row["commitment"].slug, row["party"].slug, cell)
-        for row in data["rows"]
-        for cell in row["cells"]
-    ]
-    return {"periods": cols, "items": cells}
+    return grid_out(cols, compliance.grid(request.user, cols))
 
 
 class ProposalIn(Schema):
@@ -389,16 +363,17 @@ def _cell(request: HttpRequest, commitment: str, party: str, period: str) -> dic
     data = compliance.grid(request.user, [period])
     for row in data["rows"]:
         if row["commitment"].pk == commitment and row["party"].pk == party:
-            return _cell_out(commitment, party, row["cells"][0])
+            return cell_out(commitment, party, row["cells"][0])
     raise NotFound()
 
 
 @router.get(
     "/compliance/{commitment}/{party}/{period}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: CellOut, **errors(401, 404)},
     auth=OptionalBearer(),
     tags=["agreement"],
     summary="One cell of the compliance grid (period YYYY-MM)",
+    exclude_unset=True,
 )
 def compliance_cell(
     request: HttpRequest, commitment: str, party: str, period: str
@@ -408,10 +383,11 @@ def compliance_cell(
 
 @router.post(
     "/compliance/{commitment}/{party}/{period}",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: CellOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     tags=["agreement"],
     summary="Monitors propose a cell's status, with reasons (409 once confirmed)",
+    exclude_unset=True,
 )
 def compliance_propose(
     request: HttpRequest, commitment: str, party: str, period: str, payload: ProposalIn
@@ -430,10 +406,11 @@ def compliance_propose(
 
 @router.post(
     "/compliance/{commitment}/{party}/{period}/confirm",
-    response={200: dict[str, Any], **errors(401, 403, 404, 409, 422)},
+    response={200: CellOut, **errors(401, 403, 404, 409, 422)},
     auth=Bearer(),
     tags=["agreement"],
     summary="A guarantor's signatory confirms the status the monitors proposed",
+    exclude_unset=True,
 )
 def compliance_confirm(
     request: HttpRequest, commitment: str, party: str, period: str, payload: SignedIn
@@ -464,32 +441,13 @@ class DoneIn(Schema):
     note: str = Field(min_length=1, max_length=20_000)
 
 
-def measure_out(measure: Measure) -> dict[str, Any]:
-    return {
-        "id": measure.id,
-        "finding": measure.finding_id,
-        "party": measure.party_id,
-        "kind": measure.kind,
-        "text": measure.text,
-        "due": measure.due,
-        "organisation": measure.organisation_id,
-        "key_id": measure.key_id,
-        "statement": measure.statement,
-        "signature": measure.signature,
-        "decided_at": measure.decided_at,
-        "announced_at": measure.announced_at,
-        "done_at": measure.done_at,
-        "done_note": measure.done_note or None,
-        "overdue": measure.overdue,
-    }
-
-
 @router.post(
     "/findings/{finding_id}/measures",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: MeasureDecidedOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     tags=["measures"],
     summary="A guarantor's signatory decides a measure on a published finding (signed)",
+    exclude_unset=True,
 )
 def measures_decide(request: HttpRequest, finding_id: str, payload: MeasureIn) -> Status:
     finding = access_finding(request.user, finding_id)
@@ -503,15 +461,16 @@ def measures_decide(request: HttpRequest, finding_id: str, payload: MeasureIn) -
             due=payload.due,
             code=payload.code,
         )
-    return Status(201, {**measure_out(measure), "receipt": receipt(events[0])})
+    return Status(201, with_receipt(measure_out(measure), receipt(events[0])))
 
 
 @router.get(
     "/measures",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[MeasureOut], **errors(401, 422)},
     auth=OptionalBearer(),
     tags=["measures"],
     summary="Measures: the parties concerned and mediators; everyone once announced",
+    exclude_unset=True,
 )
 def measures_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
     return paginate(visible_to(request.user, Measure), q, measure_out)
@@ -519,10 +478,11 @@ def measures_list(request: HttpRequest, q: Query[PageParams]) -> dict[str, Any]:
 
 @router.get(
     "/measures/{measure_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: MeasureOut, **errors(401, 404)},
     auth=OptionalBearer(),
     tags=["measures"],
     summary="One measure, with the statement and signature to check against GET /keys",
+    exclude_unset=True,
 )
 def measures_get(request: HttpRequest, measure_id: str) -> dict[str, Any]:
     return measure_out(access_measure(request.user, measure_id))
@@ -530,10 +490,11 @@ def measures_get(request: HttpRequest, measure_id: str) -> dict[str, Any]:
 
 @router.post(
     "/measures/{measure_id}/announce",
-    response={200: dict[str, Any], **errors(401, 403, 404)},
+    response={200: MeasureOut, **errors(401, 403, 404)},
     auth=Bearer(),
     tags=["measures"],
     summary="Monitors: make the measure public",
+    exclude_unset=True,
 )
 def measures_announce(request: HttpRequest, measure_id: str) -> dict[str, Any]:
     measure = access_measure(request.user, measure_id)
@@ -542,10 +503,11 @@ def measures_announce(request: HttpRequest, measure_id: str) -> dict[str, Any]:
 
 @router.post(
     "/measures/{measure_id}/done",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: MeasureOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     tags=["measures"],
     summary="Monitors: record that the measure was carried out (late if after its date)",
+    exclude_unset=True,
 )
 def measures_done(request: HttpRequest, measure_id: str, payload: DoneIn) -> dict[str, Any]:
     measure = access_measure(request.user, measure_id)

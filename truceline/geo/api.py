@@ -11,7 +11,17 @@ from pydantic import ConfigDict, Field
 
 from truceline.core.api import Bearer, OptionalBearer, actor_of, errors
 from truceline.core.errors import NotFound
-from truceline.geo.models import CrossingChange
+from truceline.geo.outputs import (
+    CrossingChangeOut,
+    CrossingHistoryOut,
+    CrossingsOut,
+    NearestOut,
+    SuggestionsOut,
+    change_out,
+    crossing_history_out,
+    crossings_out,
+    suggestions_out,
+)
 from truceline.geo.selectors import (
     crossing_timeline,
     crossings_now,
@@ -32,12 +42,13 @@ class SuggestQuery(Schema):
 
 @router.get(
     "/places/suggest",
-    response={200: dict[str, Any], **errors(422)},
+    response={200: SuggestionsOut, **errors(422)},
     auth=None,
     summary="Places whose name or alias (English, Urdu, Pashto, Dari) starts with the query",
+    exclude_unset=True,
 )
 def places_suggest(request: HttpRequest, q: Query[SuggestQuery]) -> dict[str, Any]:
-    return {"items": [s.__dict__ for s in place_suggestions(q.q, q.limit)]}
+    return suggestions_out(place_suggestions(q.q, q.limit))
 
 
 class PointQuery(Schema):
@@ -47,51 +58,24 @@ class PointQuery(Schema):
 
 @router.get(
     "/places/nearest",
-    response={200: dict[str, Any], **errors(422)},
+    response={200: NearestOut, **errors(422)},
     auth=None,
     summary="The nearest named place to a point, and the point's derived geography",
+    exclude_unset=True,
 )
 def places_nearest(request: HttpRequest, q: Query[PointQuery]) -> dict[str, Any]:
     return nearest_named(q.lat, q.lon)
 
 
-def change_out(change: CrossingChange) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "crossing": change.crossing_id,
-        "status": change.status,
-        "audiences": change.audiences,
-        "since": change.since,
-        "source": change.source,
-        "note": change.note,
-        "recorded_at": change.recorded_at,
-        "event_seq": change.event_seq,
-    }
-
-
 @router.get(
     "/crossings",
-    response={200: dict[str, Any], **errors(401)},
+    response={200: CrossingsOut, **errors(401)},
     auth=OptionalBearer(),
     summary="Every crossing with its current status (public)",
+    exclude_unset=True,
 )
 def crossings_list(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "items": [
-            {
-                "slug": c.place.slug,
-                "name": c.place.name,
-                "lat": c.place.lat,
-                "lon": c.place.lon,
-                "status": c.status,
-                "audiences": c.audiences,
-                "since": c.since,
-                "source": c.source,
-                "closed_days": c.closed_days,
-            }
-            for c in crossings_now(request.user)
-        ]
-    }
+    return crossings_out(crossings_now(request.user))
 
 
 def _crossing(request: HttpRequest, slug: str) -> Place:
@@ -103,17 +87,14 @@ def _crossing(request: HttpRequest, slug: str) -> Place:
 
 @router.get(
     "/crossings/{slug}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: CrossingHistoryOut, **errors(401, 404)},
     auth=OptionalBearer(),
     summary="A crossing's status over time, newest first",
+    exclude_unset=True,
 )
 def crossings_get(request: HttpRequest, slug: str) -> dict[str, Any]:
     place = _crossing(request, slug)
-    return {
-        "slug": place.slug,
-        "name": place.name,
-        "changes": [change_out(c) for c in crossing_timeline(request.user, place)],
-    }
+    return crossing_history_out(place, crossing_timeline(request.user, place))
 
 
 class StatusIn(Schema):
@@ -127,9 +108,10 @@ class StatusIn(Schema):
 
 @router.post(
     "/crossings/{slug}/status",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 422)},
+    response={201: CrossingChangeOut, **errors(400, 401, 403, 404, 422)},
     auth=Bearer(),
     summary="Record a crossing's status from a time on (monitors); on the ledger",
+    exclude_unset=True,
 )
 def crossings_record(request: HttpRequest, slug: str, payload: StatusIn) -> Status:
     actor = actor_of(request)

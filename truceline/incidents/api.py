@@ -11,20 +11,35 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from truceline.accounts.models import User
-from truceline.core.api import Bearer, OptionalBearer, PageParams, actor_of, errors, paginate
+from truceline.core.api import (
+    Bearer,
+    OptionalBearer,
+    Page,
+    PageParams,
+    actor_of,
+    errors,
+    paginate,
+)
 from truceline.core.errors import Invalid
-from truceline.findings.api import FindingIn, finding_out, reconsideration_out
-from truceline.findings.models import Finding, Reconsideration
+from truceline.findings.api import FindingIn
+from truceline.findings.outputs import FindingOut, finding_out
 from truceline.findings.services import finding_draft
-from truceline.geo.selectors import location_out
 from truceline.incidents import services
-from truceline.incidents.models import Incident, Question, Response
-from truceline.incidents.selectors import filtered, incident_timeline
+from truceline.incidents.models import Incident, Question
+from truceline.incidents.outputs import (
+    IncidentOut,
+    IncidentSummaryOut,
+    QuestionOut,
+    RespondedOut,
+    incident_out,
+    question_out,
+    responded_out,
+    response_out,  # noqa: F401  (incidents/views.py reads it here)
+)
+from truceline.incidents.selectors import filtered
 from truceline.ledger.selectors import receipt
 from truceline.ledger.services import capture_events
-from truceline.policy import access_incident, access_question, is_mediator, visible_to
-from truceline.redaction.selectors import sealed_text
-from truceline.reports.models import Report
+from truceline.policy import access_incident, access_question, visible_to
 
 router = Router(tags=["incidents"])
 
@@ -77,92 +92,12 @@ class IncidentFilters(PageParams):
     to: dt.date | None = None
 
 
-def _cited_evidence(r: Response, viewer: Any) -> list[str]:
-    """The items the response cites that this viewer may see (another party never learns of
-    those kept from it)."""
-    from truceline.evidence.models import Evidence
-
-    if not r.evidence:
-        return []
-    seen = set(visible_to(viewer, Evidence).filter(pk__in=r.evidence).values_list("pk", flat=True))
-    return [i for i in r.evidence if i in seen]
-
-
-def response_out(r: Response, viewer: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "party": r.party_id,
-        "text": sealed_text(viewer, r, "text", r.text),
-        "counter_claims": sealed_text(viewer, r, "counter_claims", r.counter_claims),
-        "evidence": _cited_evidence(r, viewer),
-        "submitted_at": r.submitted_at,
-        "late": r.late,
-    }
-
-
-def question_out(q: Question, viewer: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": q.id,
-        "incident": q.incident_id,
-        "party": q.party_id,
-        "asked_at": q.asked_at,
-        "text": sealed_text(viewer, q, "text", q.text),
-        "answer": sealed_text(viewer, q, "answer", q.answer) or None,
-        "answered_at": q.answered_at,
-    }
-    if is_mediator(viewer):
-        body["asked_by"] = q.asked_by.username
-        body["answered_by"] = q.answered_by.username if q.answered_by else None
-    return body
-
-
-def incident_out(incident: Incident, viewer: Any, *, full: bool = True) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": incident.id,
-        "state": incident.state,
-        "category": incident.category_id,
-        "accused_party": incident.accused_party_id,
-        "occurred_at": incident.occurred_at,
-        "urgent": incident.urgent,
-        "created_at": incident.created_at,
-        "opened_at": incident.opened_at,
-        "reply_due_at": incident.reply_due_at,
-        "merged_into": incident.merged_into_id,
-        "published_at": incident.published_at,
-        "inadmissible_reason": incident.inadmissible_reason or None,
-        "location": location_out(incident, viewer),
-    }
-    if is_mediator(viewer):
-        body["assigned_to"] = incident.assigned_to.username if incident.assigned_to else None
-    if full:
-        body["reports"] = list(
-            visible_to(viewer, Report).filter(incident=incident).values_list("id", flat=True)
-        )
-        body["responses"] = [
-            response_out(r, viewer) for r in visible_to(viewer, Response).filter(incident=incident)
-        ]
-        body["questions"] = [
-            question_out(q, viewer)
-            for q in visible_to(viewer, Question)
-            .filter(incident=incident)
-            .select_related("asked_by", "answered_by")
-        ]
-        body["reconsiderations"] = [
-            reconsideration_out(r, viewer)
-            for r in visible_to(viewer, Reconsideration).filter(incident=incident)
-        ]
-        body["findings"] = list(
-            visible_to(viewer, Finding).filter(incident=incident).values_list("id", flat=True)
-        )
-        body["timeline"] = incident_timeline(incident, viewer)
-    return body
-
-
 @router.get(
     "/incidents",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[IncidentSummaryOut], **errors(401, 422)},
     auth=OptionalBearer(),
     summary="Incidents the caller may see (anonymous: published ones); urgent first",
+    exclude_unset=True,
 )
 def incidents_list(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
     qs = filtered(visible_to(request.user, Incident).select_related("assigned_to"), filters)
@@ -171,9 +106,10 @@ def incidents_list(request: HttpRequest, filters: Query[IncidentFilters]) -> dic
 
 @router.get(
     "/incidents/{incident_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: IncidentOut, **errors(401, 404)},
     auth=OptionalBearer(),
     summary="One incident: state, reports, responses, findings, timeline",
+    exclude_unset=True,
 )
 def incidents_get(request: HttpRequest, incident_id: str) -> dict[str, Any]:
     return incident_out(access_incident(request.user, incident_id), request.user)
@@ -181,8 +117,9 @@ def incidents_get(request: HttpRequest, incident_id: str) -> dict[str, Any]:
 
 @router.post(
     "/incidents/{incident_id}/triage",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: IncidentOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
+    exclude_unset=True,
 )
 def incidents_triage(request: HttpRequest, incident_id: str, payload: TriageIn) -> dict[str, Any]:
     incident = access_incident(request.user, incident_id)
@@ -197,8 +134,9 @@ def incidents_triage(request: HttpRequest, incident_id: str, payload: TriageIn) 
 
 @router.post(
     "/incidents/{incident_id}/assign",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: IncidentOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
+    exclude_unset=True,
 )
 def incidents_assign(request: HttpRequest, incident_id: str, payload: AssignIn) -> dict[str, Any]:
     incident = access_incident(request.user, incident_id)
@@ -213,8 +151,9 @@ def incidents_assign(request: HttpRequest, incident_id: str, payload: AssignIn) 
 
 @router.post(
     "/incidents/{incident_id}/merge",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: IncidentOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
+    exclude_unset=True,
 )
 def incidents_merge(request: HttpRequest, incident_id: str, payload: MergeIn) -> dict[str, Any]:
     incident = access_incident(request.user, incident_id)
@@ -225,9 +164,10 @@ def incidents_merge(request: HttpRequest, incident_id: str, payload: MergeIn) ->
 
 @router.post(
     "/incidents/{incident_id}/open",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409)},
+    response={200: IncidentOut, **errors(400, 401, 403, 404, 409)},
     auth=Bearer(),
     summary="Open verification: share with the accused party; its reply window starts",
+    exclude_unset=True,
 )
 def incidents_open(request: HttpRequest, incident_id: str) -> dict[str, Any]:
     incident = access_incident(request.user, incident_id)
@@ -237,9 +177,10 @@ def incidents_open(request: HttpRequest, incident_id: str) -> dict[str, Any]:
 
 @router.post(
     "/incidents/{incident_id}/responses",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: RespondedOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="The accused party's answer (late answers are kept and marked late)",
+    exclude_unset=True,
 )
 def incidents_respond(request: HttpRequest, incident_id: str, payload: ResponseIn) -> Status:
     incident = access_incident(request.user, incident_id)
@@ -251,14 +192,15 @@ def incidents_respond(request: HttpRequest, incident_id: str, payload: ResponseI
             counter_claims=payload.counter_claims,
             evidence=payload.evidence,
         )
-    return Status(201, {**response_out(response, request.user), "receipt": receipt(events[0])})
+    return Status(201, responded_out(response, request.user, receipt(events[0])))
 
 
 @router.post(
     "/incidents/{incident_id}/finding",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: FindingOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Create the draft finding, or a revision superseding the current one",
+    exclude_unset=True,
 )
 def incidents_finding(request: HttpRequest, incident_id: str, payload: FindingIn) -> Status:
     incident = access_incident(request.user, incident_id)
@@ -268,9 +210,10 @@ def incidents_finding(request: HttpRequest, incident_id: str, payload: FindingIn
 
 @router.post(
     "/incidents/{incident_id}/questions",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={201: QuestionOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Ask a party concerned for information (a monitor); it answers on the timeline",
+    exclude_unset=True,
 )
 def incidents_ask(request: HttpRequest, incident_id: str, payload: QuestionIn) -> Status:
     incident = access_incident(request.user, incident_id)
@@ -282,9 +225,10 @@ def incidents_ask(request: HttpRequest, incident_id: str, payload: QuestionIn) -
 
 @router.get(
     "/questions",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[QuestionOut], **errors(401, 422)},
     auth=Bearer(),
     summary="Questions the caller may see (a liaison: those put to its party)",
+    exclude_unset=True,
 )
 def questions_list(request: HttpRequest, filters: Query[QuestionFilters]) -> dict[str, Any]:
     qs = visible_to(request.user, Question).select_related("asked_by", "answered_by")
@@ -297,9 +241,10 @@ def questions_list(request: HttpRequest, filters: Query[QuestionFilters]) -> dic
 
 @router.post(
     "/questions/{question_id}/answer",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: QuestionOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Answer a question put to your party (once)",
+    exclude_unset=True,
 )
 def questions_answer(request: HttpRequest, question_id: str, payload: AnswerIn) -> dict[str, Any]:
     question = access_question(request.user, question_id)

@@ -9,10 +9,23 @@ from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import OptionalBearer, errors
+from truceline.core.api import OptionalBearer, errors, file_answer
 from truceline.core.errors import ApiError, NotFound
 from truceline.ledger import selectors, services
 from truceline.ledger.models import Event
+from truceline.ledger.outputs import (
+    CosignedOut,
+    EntriesOut,
+    LedgerKeysOut,
+    ProofOut,
+    ReceiptCheckOut,
+    ReceiptOut,
+    cosigned_out,
+    entries_out,
+    keys_out,
+    proof_out,
+    receipt_check_out,
+)
 from truceline.ledger.verify import check_receipt
 from truceline.policy import visible_to
 
@@ -50,8 +63,9 @@ class ReceiptCheckIn(Schema):
 
 @router.get(
     "/ledger/checkpoint",
-    response={200: str, **errors(404)},
+    response={200: None, **errors(404)},
     summary="The latest signed checkpoint (C2SP signed note, text/plain), with cosignatures",
+    openapi_extra=file_answer("The signed note", "text/plain"),
 )
 def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
     checkpoint = selectors.latest_checkpoint()
@@ -64,62 +78,62 @@ def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
 
 @router.get(
     "/ledger/entries",
-    response={200: dict[str, Any], **errors(422)},
+    response={200: EntriesOut, **errors(422)},
     summary="Leaves [start, end), at most 1000: base64 of the exact leaf bytes",
+    exclude_unset=True,
 )
 def ledger_entries(request: HttpRequest, q: Query[EntriesQuery]) -> dict[str, Any]:
-    found = selectors.entries(q.start, q.end)
-    return {"entries": [{"index": i, "leaf": selectors.b64(leaf)} for i, leaf in found]}
+    return entries_out(selectors.entries(q.start, q.end))
 
 
 @router.get(
     "/ledger/proof/inclusion",
-    response={200: dict[str, Any], **errors(422)},
+    response={200: ProofOut, **errors(422)},
     summary="RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves",
+    exclude_unset=True,
 )
 def ledger_inclusion(request: HttpRequest, q: Query[InclusionQuery]) -> dict[str, Any]:
-    return {"hashes": [selectors.b64(h) for h in selectors.inclusion_proof(q.index, q.size)]}
+    return proof_out(selectors.inclusion_proof(q.index, q.size))
 
 
 @router.get(
     "/ledger/proof/consistency",
-    response={200: dict[str, Any], **errors(422)},
+    response={200: ProofOut, **errors(422)},
     summary="RFC 9162 consistency proof between the trees of `first` and `second` leaves",
+    exclude_unset=True,
 )
 def ledger_consistency(request: HttpRequest, q: Query[ConsistencyQuery]) -> dict[str, Any]:
-    hashes = selectors.consistency_proof(q.first, q.second)
-    return {"hashes": [selectors.b64(h) for h in hashes]}
+    return proof_out(selectors.consistency_proof(q.first, q.second))
 
 
 @router.get(
     "/ledger/keys",
-    response={200: dict[str, Any], **errors(401)},
+    response={200: LedgerKeysOut, **errors(401)},
     auth=OptionalBearer(),
     summary="The log's and the witnesses' public keys: C2SP verifier keys and fingerprints",
+    exclude_unset=True,
 )
 def ledger_keys(request: HttpRequest) -> dict[str, Any]:
-    return {"keys": selectors.public_keys()}
+    return keys_out()
 
 
 @router.post(
     "/ledger/cosignatures",
-    response={201: dict[str, Any], **errors(400, 409, 413, 422)},
+    response={201: CosignedOut, **errors(400, 409, 413, 422)},
     summary="A witness posts the checkpoint it checked with its cosignature line; the "
     "signature is the credential",
+    exclude_unset=True,
 )
 def ledger_cosign(request: HttpRequest, payload: CosignatureIn) -> Status:
-    made = services.cosignature_submit(payload.checkpoint)
-    return Status(
-        201,
-        {"size": made[0].checkpoint_id, "witnesses": [c.key.name for c in made]},
-    )
+    return Status(201, cosigned_out(services.cosignature_submit(payload.checkpoint)))
 
 
 @router.get(
     "/ledger/receipts/{seq}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: ReceiptOut, **errors(401, 404)},
     auth=OptionalBearer(),
     summary="The receipt of one entry, for whoever made it (and the mechanism)",
+    exclude_unset=True,
 )
 def ledger_receipt(request: HttpRequest, seq: int) -> dict[str, Any]:
     event = visible_to(request.user, Event).filter(seq=seq).first()
@@ -130,9 +144,9 @@ def ledger_receipt(request: HttpRequest, seq: int) -> dict[str, Any]:
 
 @router.post(
     "/ledger/check-receipt",
-    response={200: dict[str, Any], **errors(400, 413, 422)},
+    response={200: ReceiptCheckOut, **errors(400, 413, 422)},
     summary="Check a receipt (the same check as `truceline ledger check-receipt`)",
+    exclude_unset=True,
 )
 def ledger_receipt_check(request: HttpRequest, payload: ReceiptCheckIn) -> dict[str, Any]:
-    problems, facts = check_receipt(payload.receipt, selectors.trusted_log_keys())
-    return {"ok": not problems, "problems": problems, "facts": facts}
+    return receipt_check_out(*check_receipt(payload.receipt, selectors.trusted_log_keys()))

@@ -110,7 +110,7 @@ def build(start: dt.date, end: dt.date, edition: str) -> dict[str, Any]:
         .select_related("incident", "attributed_party", "territory")
         .order_by("endorsed_at")
     )
-    from truceline.incidents.api import response_out
+    from truceline.incidents.outputs import response_out
 
     responses = list(
         shared(people, Response)

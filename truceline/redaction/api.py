@@ -9,10 +9,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
+from truceline.core.api import Bearer, Page, PageParams, actor_of, errors, paginate
 from truceline.incidents.models import Question, Response
 from truceline.policy import access, visible_to
 from truceline.redaction.models import Seal
+from truceline.redaction.outputs import SealOut, seal_out
 from truceline.redaction.services import seal_create
 from truceline.reports.models import Report
 
@@ -38,24 +39,12 @@ class SealFilters(PageParams):
     object_id: str | None = None
 
 
-def seal_out(seal: Seal) -> dict[str, Any]:
-    return {
-        "id": seal.id,
-        "object_type": seal.object_type,
-        "object_id": seal.object_id,
-        "field": seal.field,
-        "passage": seal.passage or None,
-        "reason": seal.reason,
-        "sealed_by": seal.sealed_by.username,
-        "sealed_at": seal.sealed_at,
-    }
-
-
 @router.post(
     "/seals",
-    response={201: dict[str, Any], **errors(400, 401, 403, 404, 422)},
+    response={201: SealOut, **errors(400, 401, 403, 404, 422)},
     auth=Bearer(),
     summary="Seal a passage (or a whole field) below the mechanism; the original is kept",
+    exclude_unset=True,
 )
 def seals_create(request: HttpRequest, payload: SealIn) -> Status:
     target = access(request.user, TARGETS[payload.object_type], pk=payload.object_id)
@@ -71,9 +60,10 @@ def seals_create(request: HttpRequest, payload: SealIn) -> Status:
 
 @router.get(
     "/seals",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[SealOut], **errors(401, 422)},
     auth=Bearer(),
     summary="Seals and what they hide (the mechanism's own people only; others see none)",
+    exclude_unset=True,
 )
 def seals_list(request: HttpRequest, filters: Query[SealFilters]) -> dict[str, Any]:
     qs = visible_to(request.user, Seal).select_related("sealed_by")

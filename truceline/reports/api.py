@@ -9,13 +9,21 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from truceline.core.api import Bearer, PageParams, actor_of, errors, paginate
+from truceline.core.api import Bearer, Page, PageParams, actor_of, errors, paginate
 from truceline.core.errors import Forbidden
-from truceline.geo.selectors import geo_out
 from truceline.ledger.selectors import receipt
-from truceline.policy import access_draft, access_report, can, sees_reporter, visible_to
-from truceline.redaction.selectors import SealedReader, seals_read
+from truceline.policy import access_draft, access_report, can, visible_to
+from truceline.redaction.selectors import seals_read
 from truceline.reports.models import DraftState, Report, ReportDraft
+from truceline.reports.outputs import (
+    DraftOut,
+    Figure,
+    ReportOut,
+    SubmittedOut,
+    draft_out,
+    report_out,
+    submitted_out,
+)
 from truceline.reports.services import (
     ReportInput,
     draft_discard,
@@ -26,8 +34,6 @@ from truceline.reports.services import (
 )
 
 router = Router(tags=["reports"])
-
-Figure = int | list[int]
 
 
 class LocationIn(Schema):
@@ -78,76 +84,17 @@ class WithdrawIn(Schema):
     reason: str = ""
 
 
-class SubmittedOut(Schema):
-    report: dict[str, Any]
-    incident: dict[str, Any]
-    receipt: dict[str, Any]
-
-
-def report_out(report: Report, viewer: Any) -> dict[str, Any]:
-    """The report as this viewer may see it: the accused party never learns who filed it
-    or from which sources."""
-    sealed = SealedReader(viewer, report)
-    body: dict[str, Any] = {
-        "id": report.id,
-        "incident": report.incident_id,
-        "version": report.version,
-        "submitted_at": report.submitted_at,
-        "withdrawn": report.withdrawn,
-        "category": report.category_id,
-        "accused_party": report.accused_party_id,
-        "origin": report.origin_id,
-        "occurred_at": report.occurred_at,
-        "time_precision": report.time_precision,
-        "location": {
-            "lat": report.lat,
-            "lon": report.lon,
-            "precision": report.location_precision,
-            "place": report.place_id,
-        },
-        "narrative": sealed.text("narrative", report.narrative),
-        "casualties": report.casualties,
-        "urgent": report.urgent,
-        "confidentiality": report.confidentiality,
-        "geo": geo_out(report, viewer),
-    }
-    if sees_reporter(viewer, report):
-        body |= {
-            "filing_party": report.filing_party_id,
-            "filing_organisation": report.filing_org_id,
-            "filed_by": report.filed_by.username,
-            "sources": sealed.text("sources", report.sources),
-            "evidence": report.evidence,
-            "versions": [
-                {
-                    "number": v.number,
-                    "submitted_at": v.submitted_at,
-                    "data": sealed.fields(v.data),
-                }
-                for v in report.versions.all()
-            ],
-        }
-    return body
-
-
 @router.post(
     "/reports",
     response={201: SubmittedOut, **errors(400, 401, 403, 422, 429)},
     auth=Bearer(),
+    exclude_unset=True,
     summary="Submit a report (a liaison for its party, a monitor as an own observation)",
 )
 def reports_submit(request: HttpRequest, payload: ReportIn) -> Status:
     draft = access_draft(request.user, payload.draft) if payload.draft else None
     report, event = report_submit(actor=actor_of(request), data=payload.to_input(), draft=draft)
-    incident = report.incident
-    return Status(
-        201,
-        {
-            "report": report_out(report, request.user),
-            "incident": {"id": incident.id, "state": incident.state},
-            "receipt": receipt(event),
-        },
-    )
+    return Status(201, submitted_out(report, request.user, receipt(event)))
 
 
 class ReportFilters(PageParams):
@@ -156,9 +103,10 @@ class ReportFilters(PageParams):
 
 @router.get(
     "/reports",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[ReportOut], **errors(401, 422)},
     auth=Bearer(),
     summary="Reports the caller may see",
+    exclude_unset=True,
 )
 def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, Any]:
     qs = (
@@ -178,9 +126,10 @@ def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> dict[st
 
 @router.get(
     "/reports/{report_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: ReportOut, **errors(401, 404)},
     auth=Bearer(),
     summary="One report, as the caller may see it",
+    exclude_unset=True,
 )
 def reports_get(request: HttpRequest, report_id: str) -> dict[str, Any]:
     return report_out(access_report(request.user, report_id), request.user)
@@ -188,9 +137,10 @@ def reports_get(request: HttpRequest, report_id: str) -> dict[str, Any]:
 
 @router.post(
     "/reports/{report_id}/amend",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: ReportOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Amend before triage: a new version; every version is kept",
+    exclude_unset=True,
 )
 def reports_amend(request: HttpRequest, report_id: str, payload: ReportIn) -> dict[str, Any]:
     report = access_report(request.user, report_id)
@@ -202,9 +152,10 @@ def reports_amend(request: HttpRequest, report_id: str, payload: ReportIn) -> di
 
 @router.post(
     "/reports/{report_id}/withdraw",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: ReportOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Withdraw before triage",
+    exclude_unset=True,
 )
 def reports_withdraw(request: HttpRequest, report_id: str, payload: WithdrawIn) -> dict[str, Any]:
     report = access_report(request.user, report_id)
@@ -220,23 +171,12 @@ class DraftIn(Schema):
     revision: int | None = Field(None, description="the revision this edit started from")
 
 
-def draft_out(draft: ReportDraft) -> dict[str, Any]:
-    return {
-        "id": draft.id,
-        "data": draft.data,
-        "revision": draft.revision,
-        "state": draft.state,
-        "created_at": draft.created_at,
-        "updated_at": draft.updated_at,
-        "report": draft.report_id,
-    }
-
-
 @router.post(
     "/drafts",
-    response={201: dict[str, Any], **errors(400, 401, 403, 422)},
+    response={201: DraftOut, **errors(400, 401, 403, 422)},
     auth=Bearer(),
     summary="Save a report draft on the server (private to its author)",
+    exclude_unset=True,
 )
 def drafts_create(request: HttpRequest, payload: DraftIn) -> Status:
     return Status(201, draft_out(draft_save(actor=actor_of(request), data=payload.data)))
@@ -244,9 +184,10 @@ def drafts_create(request: HttpRequest, payload: DraftIn) -> Status:
 
 @router.get(
     "/drafts",
-    response={200: dict[str, Any], **errors(401, 422)},
+    response={200: Page[DraftOut], **errors(401, 422)},
     auth=Bearer(),
     summary="The caller's open drafts, latest first",
+    exclude_unset=True,
 )
 def drafts_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, Any]:
     qs = visible_to(request.user, ReportDraft).filter(state=DraftState.OPEN)
@@ -255,8 +196,9 @@ def drafts_list(request: HttpRequest, filters: Query[PageParams]) -> dict[str, A
 
 @router.get(
     "/drafts/{draft_id}",
-    response={200: dict[str, Any], **errors(401, 404)},
+    response={200: DraftOut, **errors(401, 404)},
     auth=Bearer(),
+    exclude_unset=True,
 )
 def drafts_get(request: HttpRequest, draft_id: str) -> dict[str, Any]:
     return draft_out(access_draft(request.user, draft_id))
@@ -264,9 +206,10 @@ def drafts_get(request: HttpRequest, draft_id: str) -> dict[str, Any]:
 
 @router.put(
     "/drafts/{draft_id}",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409, 422)},
+    response={200: DraftOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=Bearer(),
     summary="Save over a draft; a stale revision answers 409 with the current one",
+    exclude_unset=True,
 )
 def drafts_update(request: HttpRequest, draft_id: str, payload: DraftIn) -> dict[str, Any]:
     draft = access_draft(request.user, draft_id)
@@ -278,8 +221,9 @@ def drafts_update(request: HttpRequest, draft_id: str, payload: DraftIn) -> dict
 
 @router.post(
     "/drafts/{draft_id}/discard",
-    response={200: dict[str, Any], **errors(400, 401, 403, 404, 409)},
+    response={200: DraftOut, **errors(400, 401, 403, 404, 409)},
     auth=Bearer(),
+    exclude_unset=True,
 )
 def drafts_discard(request: HttpRequest, draft_id: str) -> dict[str, Any]:
     draft = access_draft(request.user, draft_id)

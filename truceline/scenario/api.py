@@ -2,103 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from truceline.core.api import OptionalBearer, errors
 from truceline.core.errors import NotFound
 from truceline.policy import visible_to
 from truceline.scenario import models as m
+from truceline.scenario.outputs import ScenarioOut, scenario_out
 
 router = Router(tags=["scenario"])
-
-
-class OrganisationOut(Schema):
-    slug: str
-    name: str
-    kind: str
-    guarantor: bool
-    country_code: str
-    time_zone: str
-    names: dict[str, str]
-
-
-class CategoryOut(Schema):
-    slug: str
-    name: str
-    description: str
-    acled_event_type: str
-    acled_sub_event_type: str
-
-
-class IndicatorOut(Schema):
-    slug: str
-    name: str
-    description: str = ""
-    categories: list[str] = []
-
-
-class CommitmentOut(Schema):
-    slug: str
-    title: str
-    text: str
-    parties: list[str]
-    indicators: list[IndicatorOut]
-    introduced_by: str | None
-
-
-class SectorOut(Schema):
-    slug: str
-    name: str
-
-
-class PlaceOut(Schema):
-    slug: str
-    name: str
-    kind: str
-    country: str | None
-    sector: str | None
-    lat: float
-    lon: float
-    aliases: list[dict[str, str]]
-
-
-class ActorOut(Schema):
-    slug: str
-    name: str
-    kind: str
-    organisation: str | None
-    affiliation: str
-    role: str
-    aliases: list[dict[str, str]]
-
-
-class MechanismOut(Schema):
-    reply_window_hours: int
-    embargo_hours: int
-    quorum: int
-    clocks: dict[str, int]
-    public_precision_km: int
-
-
-class ScenarioOut(Schema):
-    slug: str
-    title: str
-    agreement: dict[str, str]
-    mechanism: MechanismOut
-    parties: list[OrganisationOut]
-    mediators: list[OrganisationOut]
-    categories: list[CategoryOut]
-    commitments: list[CommitmentOut]
-    sectors: list[SectorOut]
-    places: list[PlaceOut]
-    actors: list[ActorOut]
-
-
-def _date(value: dt.date) -> str:
-    return value.isoformat()
 
 
 @router.get(
@@ -112,62 +25,4 @@ def scenario_get(request: HttpRequest) -> dict[str, object]:
     head = visible_to(user, m.Scenario).first()
     if head is None:
         raise NotFound()
-    orgs = list(visible_to(user, m.Organisation).filter(retired=False))
-    commitments = visible_to(user, m.Commitment).filter(retired=False).prefetch_related("parties")
-    return {
-        "slug": head.slug,
-        "title": head.title,
-        "agreement": {
-            "title": head.agreement_title,
-            "date": _date(head.agreement_date),
-            "venue": head.agreement_venue,
-            "text": head.agreement_text,
-        },
-        "mechanism": {
-            "reply_window_hours": head.reply_window_hours,
-            "embargo_hours": head.embargo_hours,
-            "quorum": head.quorum,
-            "clocks": head.clocks,
-            "public_precision_km": head.public_precision_km,
-        },
-        "parties": [o for o in orgs if o.kind == m.OrganisationKind.PARTY],
-        "mediators": [o for o in orgs if o.kind == m.OrganisationKind.MEDIATOR],
-        "categories": list(visible_to(user, m.Category).filter(retired=False)),
-        "commitments": [
-            {
-                "slug": c.slug,
-                "title": c.title,
-                "text": c.text,
-                "parties": [p.slug for p in c.parties.all()],
-                "indicators": c.indicators,
-                "introduced_by": c.introduced_by_id,
-            }
-            for c in commitments
-        ],
-        "sectors": list(visible_to(user, m.Sector).filter(retired=False)),
-        "places": [
-            {
-                "slug": p.slug,
-                "name": p.name,
-                "kind": p.kind,
-                "country": p.country_id,
-                "sector": p.sector_id,
-                "lat": p.lat,
-                "lon": p.lon,
-                "aliases": p.aliases,
-            }
-            for p in visible_to(user, m.Place).filter(retired=False)
-        ],
-        "actors": [
-            {
-                "slug": a.slug,
-                "name": a.name,
-                "kind": a.kind,
-                "organisation": a.organisation_id,
-                "affiliation": a.affiliation,
-                "role": a.role,
-                "aliases": a.aliases,
-            }
-            for a in visible_to(user, m.Actor).filter(retired=False)
-        ],
-    }
+    return scenario_out(user, head)
