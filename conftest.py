@@ -14,6 +14,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.test import Client
+from django.utils import translation
 
 from truceline.accounts.models import User
 from truceline.accounts.services import token_create, user_create
@@ -23,6 +24,7 @@ from truceline.scenario.models import Organisation
 from truceline.scenario.services import scenario_load_file
 from truceline.testing.network import Internet, Listener, listeners
 from truceline.testing.people import PASSWORD, PEOPLE, totp_code
+from truceline.testing.snapshot import Recording
 
 # The suite's own listeners are on 127.0.0.1: outbound requests may reach loopback in tests (the
 # tests of that rule, notify/tests/test_outbound.py, turn it off); the servers the tests start
@@ -66,6 +68,15 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 @pytest.fixture(autouse=True)
+def _language_put_back() -> Iterator[None]:
+    # A request leaves its language active in the thread (the locale middleware activates it and
+    # nothing deactivates it): without this, a test that asked for a page in Pashto would have
+    # the next test's messages read in Pashto.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _processes_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
     """With the clock moved, a test that starts a process without the `processes` mark fails
     and names the mark, so that a new one cannot pass on a clock its child does not share."""
@@ -92,9 +103,19 @@ def _processes_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
         subprocess.Popen.__init__ = real  # type: ignore[method-assign]
 
 
+_bundled: list[Recording | None] = []
+
+
 @pytest.fixture
 def scenario(db: None) -> None:
-    scenario_load_file(actor=None, path=settings.TRUCELINE_BUNDLED_SCENARIO)
+    """The bundled scenario: loaded by its services once, then replayed (testing/snapshot.py)."""
+    if _bundled and _bundled[0] is not None and _bundled[0].replay():
+        return
+    path = settings.TRUCELINE_BUNDLED_SCENARIO
+    if _bundled:
+        scenario_load_file(actor=None, path=path)
+    else:
+        _bundled.append(Recording.of(lambda: scenario_load_file(actor=None, path=path)))
 
 
 @pytest.fixture(scope="session")
