@@ -17,7 +17,7 @@ from django.test import Client
 from truceline.accounts.testing import force_sign_in
 from truceline.core.synthetic import generate
 from truceline.testing.crawl import crawl
-from truceline.web.tests.test_words import Text
+from truceline.testing.pages import Text
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{?\s*\w+\s*\}?\}|\{\w*\}")
 WORDS = re.compile(r"[A-Za-z]{2,}(?:[ '’,:;.-]+[A-Za-z]{2,})+")  # two Latin words or more

@@ -11,7 +11,6 @@ shown as the filer wrote them) and the reader's own username.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
@@ -23,6 +22,7 @@ from truceline.ledger.kinds import KINDS
 from truceline.reports.models import Report
 from truceline.scenario.models import Category, Commitment, Organisation, Place, Sector
 from truceline.testing.crawl import crawl
+from truceline.testing.pages import Text
 
 # English words that are written with a hyphen, and the product's own names
 ENGLISH = {
@@ -32,26 +32,8 @@ ENGLISH = {
     "short-term", "check-in", "sign-in", "step-by-step", "two-factor", "co-signed",
     "cosigned", "third-party", "open-source", "left-to-right", "right-to-left",
 }  # fmt: skip
-HIDDEN = {"script", "style", "code", "pre", "title", "textarea", "kbd", "samp"}
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+|[a-z]+")
 USERNAME = re.compile(r"^[a-z]{2}-(liaison|monitor|signatory)$")
-
-
-class Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        self.hidden += tag in HIDDEN
-
-    def handle_endtag(self, tag: str) -> None:
-        self.hidden -= tag in HIDDEN
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
 
 
 def slugs() -> set[str]:
