@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from truceline.core.guards import no_delete
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -39,4 +41,6 @@ class Migration(migrations.Migration):
                 help_text="Title and agreement texts by language code, then field.",
             ),
         ),
+        # SQLite may remake a table to add a column, which drops its triggers
+        no_delete("scenario_commitment", "scenario_round", "scenario_scenario"),
     ]
