@@ -103,19 +103,16 @@ def _processes_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
         subprocess.Popen.__init__ = real  # type: ignore[method-assign]
 
 
-_bundled: list[Recording | None] = []
+_bundled: list[Recording | None] = [None]
 
 
 @pytest.fixture
 def scenario(db: None) -> None:
-    """The bundled scenario: loaded by its services once, then replayed (testing/snapshot.py)."""
-    if _bundled and _bundled[0] is not None and _bundled[0].replay():
+    """The bundled scenario: loaded by its services, then replayed (testing/snapshot.py)."""
+    if _bundled[0] is not None and _bundled[0].replay():
         return
     path = settings.TRUCELINE_BUNDLED_SCENARIO
-    if _bundled:
-        scenario_load_file(actor=None, path=path)
-    else:
-        _bundled.append(Recording.of(lambda: scenario_load_file(actor=None, path=path)))
+    _bundled[0] = Recording.of(lambda: scenario_load_file(actor=None, path=path))
 
 
 @pytest.fixture(scope="session")

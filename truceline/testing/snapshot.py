@@ -7,8 +7,9 @@ rows it updated (the ledger's head). Every later test gets the same rows written
 transaction as plain INSERTs and UPDATEs, rolled back at its end like everything else it does.
 
 A replay happens only onto the state the recording started from (the same number of rows in every
-table the load touched, and the updated rows as they were before it); anywhere else the load runs
-for real. The scenario's own tests load it through its services, and never through this.
+table the load touched, and the updated rows as they were before it), and only later the same
+day by the test's clock; anywhere else the load runs for real, and is recorded anew. The
+scenario's own tests load it through its services, and never through this.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 Row = tuple[Any, ...]
 
@@ -81,6 +83,9 @@ class Recording:
 
     def __init__(self, tables: Sequence[_Table]) -> None:
         self.tables = list(tables)
+        # the rows carry the times they were written at: they are replayed only into a test whose
+        # clock is later the same day (a test that moved its clock back gets a load of its own)
+        self.at = timezone.now()
 
     @classmethod
     def of(cls, change: Callable[[], object]) -> Recording | None:
@@ -113,6 +118,9 @@ class Recording:
 
     def replay(self) -> bool:
         """Write the recorded change again; False, writing nothing, where it started elsewhere."""
+        now = timezone.now()
+        if now < self.at or now.date() != self.at.date():
+            return False
         qn = connection.ops.quote_name
         with connection.cursor() as cursor:
             for t in self.tables:
