@@ -18,6 +18,7 @@ import pytest
 from truceline.core.ids import looks_like
 from truceline.notify.models import Delivery
 from truceline.notify.services import webhook_create
+from truceline.testing.tasks import work
 from truceline.testing.world import ROLES, api_paths, client_for, plant
 
 # keys whose value is a position in the public ledger, or a count
@@ -48,6 +49,7 @@ def _identifiers(value: Any, where: str = "") -> Iterator[tuple[str, Any]]:
 def test_no_answer_names_an_object_by_its_row_number(api, people) -> None:  # type: ignore[no-untyped-def]
     hook, _secret = webhook_create(actor=people["af-liaison"], url="http://127.0.0.1:9/hook")
     ids = plant(api)
+    work()  # the worker drains the outbox: the notifications and their deliveries
     assert Delivery.objects.filter(webhook=hook).exists(), "the world made no delivery"
     numbered: list[str] = []
     seen = 0
