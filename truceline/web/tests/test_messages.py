@@ -48,9 +48,15 @@ def test_a_refused_step_in_a_right_to_left_language_has_no_latin_slug(language: 
 def test_scenario_names_are_read_once_per_request(scenario, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     from django.core import signals
 
+    from truceline.web.templatetags import words
     from truceline.web.templatetags.words import scenario_name
 
-    signals.request_started.send(sender=None)
+    # the request's start and end are the app's receivers, called here as the signals call them:
+    # sending request_started itself would also close the test's connection (Django's
+    # close_old_connections listens to it), and with it the test's transaction on PostgreSQL
+    for signal in (signals.request_started, signals.request_finished):
+        assert any(key[0] == "web-scenario-names" for key, *_ in signal.receivers)
+    words.request_started()
     try:
         with django_assert_num_queries(2):  # one per kind, however many names
             for _ in range(20):
@@ -62,6 +68,6 @@ def test_scenario_names_are_read_once_per_request(scenario, django_assert_num_qu
             assert scenario_name("PK", "country") == "Pakistan"
             assert scenario_name("AF", "country") == "Afghanistan"
     finally:
-        signals.request_finished.send(sender=None)
+        words.request_finished()
     with django_assert_num_queries(1):  # outside a request: read each time, never stale
         scenario_name("pakistan", "organisation")
