@@ -261,6 +261,25 @@ def _held_values(user: User) -> dict[str, Any]:
     return {"role": user.role, "organisation": user.organisation_id, "is_active": user.is_active}
 
 
+def _user_saved(*, actor: AbstractBaseUser | None, user: User, kind: str, fields: set[str]) -> None:
+    """Save ``user`` (an admin has the admin site's flags) and record which fields changed."""
+    user.is_staff = user.is_superuser = user.role == Role.ADMIN
+    user.save()
+    event_append(
+        actor=actor,
+        kind=kind,
+        object_type="user",
+        object_id=user.username,
+        payload={
+            "username": user.username,
+            "organisation": user.organisation_id,
+            "role": user.role,
+            "is_active": user.is_active,
+            "fields": sorted(fields),
+        },
+    )
+
+
 def user_admin_saved(
     *, actor: AbstractBaseUser | None, user: User, created: bool, changed_fields: list[str]
 ) -> CredentialChange | None:
@@ -288,21 +307,12 @@ def user_admin_saved(
             held = changed
             for name in changed:
                 setattr(user, "organisation_id" if name == "organisation" else name, was[name])
-    user.is_staff = user.is_superuser = user.role == Role.ADMIN
     with transaction.atomic():
-        user.save()
-        event_append(
+        _user_saved(
             actor=actor,
+            user=user,
             kind="user.created" if created else "user.changed",
-            object_type="user",
-            object_id=user.username,
-            payload={
-                "username": user.username,
-                "organisation": user.organisation_id,
-                "role": user.role,
-                "is_active": user.is_active,
-                "fields": sorted(set(changed_fields) - set(held)),
-            },
+            fields=set(changed_fields) - set(held),
         )
         if not held:
             return None
@@ -325,19 +335,5 @@ def account_apply(*, actor: AbstractBaseUser, user: User, fields: dict[str, Any]
         setattr(user, "organisation_id" if name == "organisation" else name, value)
     if user.organisation is not None and user.role:
         _check_role_fits(user.role, user.organisation)
-    user.is_staff = user.is_superuser = user.role == Role.ADMIN
-    user.save()
-    event_append(
-        actor=actor,
-        kind="user.changed",
-        object_type="user",
-        object_id=user.username,
-        payload={
-            "username": user.username,
-            "organisation": user.organisation_id,
-            "role": user.role,
-            "is_active": user.is_active,
-            "fields": sorted(fields),
-        },
-    )
+    _user_saved(actor=actor, user=user, kind="user.changed", fields=set(fields))
     user_sign_out_everywhere(actor=actor, user=user, because="account-changed")

@@ -79,7 +79,9 @@ class DeliveryOut(Schema):
     attempts: list[AttemptOut]
 
 
-def notification_out(note: Notification) -> dict[str, Any]:
+def notification_fields(note: Notification) -> dict[str, Any]:
+    """What happened and where to look, never the record itself: the API's notification, and
+    (with the site's address before the URL) the body a webhook receives."""
     return {
         "id": note.public_id,
         "kind": note.kind,
@@ -89,6 +91,12 @@ def notification_out(note: Notification) -> dict[str, Any]:
         "url": note.url,
         "ledger_entry": note.event_seq,
         "created_at": note.created_at,
+    }
+
+
+def notification_out(note: Notification) -> dict[str, Any]:
+    return {
+        **notification_fields(note),
         "deliveries": [
             {"channel": d.channel, "state": d.state, "attempts": d.attempts}
             for d in note.deliveries.all()

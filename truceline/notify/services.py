@@ -50,6 +50,7 @@ from truceline.notify.models import (
     Preference,
     Webhook,
 )
+from truceline.notify.outputs import notification_fields
 
 log = logging.getLogger(__name__)
 
@@ -168,17 +169,11 @@ def _channels(
 
 
 def payload_of(note: Notification) -> dict[str, Any]:
-    """What a webhook receives: what happened and where to look, never the record itself."""
-    return {
-        "id": note.public_id,
-        "kind": note.kind,
-        "subject": note.subject,
-        "text": note.body,
-        "object": {"type": note.object_type, "id": note.object_id},
-        "url": settings.TRUCELINE_SITE_URL.rstrip("/") + note.url,
-        "ledger_entry": note.event_seq,
-        "created_at": note.created_at.isoformat(),
-    }
+    """What a webhook receives: the notification's fields, its URL on the site's address."""
+    fields = notification_fields(note)
+    fields["url"] = settings.TRUCELINE_SITE_URL.rstrip("/") + note.url
+    fields["created_at"] = note.created_at.isoformat()
+    return fields
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
